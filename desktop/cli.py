@@ -1,0 +1,91 @@
+"""Command-line options of the shell (`python -m desktop`, or the app's own executable)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+
+from .kit import KitSettings
+from .paths import DATA_DIR_ENV
+
+APP_ENV = "DESKTOP_APP"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Parsed command line."""
+
+    app: str
+    data_dir: str | None
+    browser: bool
+    open_browser: bool
+    self_test: bool
+    log_level: str | None
+
+
+def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
+    """The argument parser, with help text naming this app."""
+    parser = argparse.ArgumentParser(
+        prog=kit.name.lower(),
+        description=f"{kit.name}: runs the app on 127.0.0.1 and shows it in a native window.",
+        epilog=(
+            "Files: the database, config.toml, the secret key and app.log live in your user "
+            "directories (run with --paths to see them), or under --data-dir."
+        ),
+    )
+    parser.add_argument(
+        "--version", action="version",
+        version=f"{kit.name} {kit.version}",
+        help="print the app's version and exit",
+    )
+    parser.add_argument(
+        "--app", metavar="MODULE:FACTORY", default=os.environ.get(APP_ENV) or kit.factory,
+        help=f"the Flask app factory to host (default: {kit.factory}, or ${APP_ENV})",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=None,
+        help=f"keep data, config, logs and cache under DIR instead of the user directories "
+             f"(portable mode; also ${DATA_DIR_ENV})",
+    )
+    parser.add_argument(
+        "--browser", action="store_true",
+        help="no native window: serve the app and open it in the default web browser",
+    )
+    parser.add_argument(
+        "--no-open", dest="open_browser", action="store_false",
+        help="with --browser: only print the URL, don't open a browser",
+    )
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="open the window, check that the app loads and renders, close it, print one JSON "
+             "line and exit 0 only if every check passed",
+    )
+    parser.add_argument(
+        "--paths", action="store_true",
+        help="print where the app keeps its files and exit",
+    )
+    parser.add_argument(
+        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper, default=None,
+        help="override the log level set in config.toml",
+    )
+    return parser
+
+
+def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options, bool]:
+    """Parse `argv`; return the options and whether only the paths were asked for."""
+    parser = build_parser(kit)
+    namespace = parser.parse_args(argv)
+    if not namespace.open_browser and not namespace.browser:
+        parser.error("--no-open only makes sense with --browser")
+    if namespace.self_test and namespace.browser:
+        parser.error("--self-test checks the native window; it can't be combined with --browser")
+    options = Options(
+        app=namespace.app,
+        data_dir=namespace.data_dir,
+        browser=namespace.browser,
+        open_browser=namespace.open_browser,
+        self_test=namespace.self_test,
+        log_level=namespace.log_level,
+    )
+    return options, namespace.paths

@@ -1,0 +1,47 @@
+"""The shell's one exception root. Each error carries the exit code the process ends with."""
+
+from __future__ import annotations
+
+import os
+
+
+class DesktopError(Exception):
+    """An expected failure, reported to the user as a clear message (no traceback)."""
+
+    exit_code = 1
+
+
+class UsageError(DesktopError):
+    """Bad command-line options or environment."""
+
+    exit_code = getattr(os, "EX_USAGE", 64)
+
+
+class ConfigError(DesktopError):
+    """The kit settings ([tool.desktop]) are missing or invalid."""
+
+    exit_code = getattr(os, "EX_CONFIG", 78)
+
+
+class AppLoadError(DesktopError):
+    """The hosted Flask app could not be imported or created."""
+
+    exit_code = getattr(os, "EX_SOFTWARE", 70)
+
+
+class DataDirError(DesktopError):
+    """A user directory could not be created or written."""
+
+    exit_code = getattr(os, "EX_CANTCREAT", 73)
+
+
+class DisplayError(DesktopError):
+    """No native window can be shown (no display, or no GUI backend)."""
+
+    exit_code = getattr(os, "EX_UNAVAILABLE", 69)
+
+
+class SelfTestFailed(DesktopError):
+    """The self-test ran but a check failed (its JSON line says which)."""
+
+    exit_code = 1

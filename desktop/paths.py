@@ -1,0 +1,73 @@
+"""Where the app keeps its files: the user's data, config, log and cache directories.
+
+By default these come from platformdirs for the app's name. A data dir given on the command line
+(or in DESKTOP_DATA_DIR) holds all four as sub-folders: portable mode, also used by the tests.
+Nothing is ever written to the current directory, the source tree or the bundle.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+from .errors import DataDirError
+
+DATA_DIR_ENV = "DESKTOP_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The four user directories of one app."""
+
+    data: Path
+    config: Path
+    logs: Path
+    cache: Path
+
+    @property
+    def config_file(self) -> Path:
+        """The user-editable instance config."""
+        return self.config / "config.toml"
+
+    @property
+    def secret_key_file(self) -> Path:
+        """The per-install secret key (0600)."""
+        return self.config / "secret_key"
+
+    @property
+    def log_file(self) -> Path:
+        """The rotating log file."""
+        return self.logs / "app.log"
+
+    @property
+    def webview_storage(self) -> Path:
+        """Cookies, local storage and caches of the web view."""
+        return self.cache / "webview"
+
+    def create(self) -> None:
+        """Create the directories (owner-only where the OS supports it)."""
+        for folder in (self.data, self.config, self.logs, self.cache):
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DataDirError(f"cannot create {folder}: {exc.strerror}") from exc
+            if not os.access(folder, os.W_OK):
+                raise DataDirError(f"{folder} is not writable")
+
+
+def resolve_paths(app_name: str, data_dir: str | os.PathLike | None = None) -> AppPaths:
+    """Return the user directories for `app_name`, or the portable layout under `data_dir`."""
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV) or None
+    if data_dir:
+        root = Path(data_dir).expanduser().absolute()
+        return AppPaths(data=root / "data", config=root / "config", logs=root / "logs", cache=root / "cache")
+    dirs = PlatformDirs(appname=app_name, appauthor=False)
+    return AppPaths(
+        data=Path(dirs.user_data_dir),
+        config=Path(dirs.user_config_dir),
+        logs=Path(dirs.user_log_dir),
+        cache=Path(dirs.user_cache_dir),
+    )

@@ -1,0 +1,26 @@
+"""OS-specific behaviour behind one small interface, chosen here and nowhere else.
+
+Each backend module provides:
+    GUI                      the pywebview GUI backend to ask for (None: pywebview's choice)
+    prepare_environment()    set process-wide variables before the GUI toolkit loads
+    has_display()            whether a native window can be shown at all
+    show_error_dialog(t, m)  show a modal native error message; return False if it could not
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+
+
+def current() -> ModuleType:
+    """Return the backend module for this operating system."""
+    if sys.platform.startswith("linux") or sys.platform.startswith("freebsd"):
+        from . import linux as backend
+    elif sys.platform == "win32":
+        from . import windows as backend
+    elif sys.platform == "darwin":
+        from . import macos as backend
+    else:  # pragma: no cover - an OS pywebview does not support either
+        from . import fallback as backend
+    return backend

@@ -1,0 +1,26 @@
+"""macOS: WKWebView through pywebview's Cocoa backend."""
+
+from __future__ import annotations
+
+import subprocess
+
+GUI = "cocoa"
+
+
+def prepare_environment() -> None:
+    """Nothing to set on macOS."""
+
+
+def has_display() -> bool:
+    """A logged-in macOS session always has a display."""
+    return True
+
+
+def show_error_dialog(title: str, message: str) -> bool:
+    """Show an alert through AppleScript (works even when pywebview failed to load)."""
+    script = 'display alert (item 1 of argv) message (item 2 of argv) as critical'
+    try:
+        subprocess.run(["osascript", "-e", f"on run argv\n{script}\nend run", title, message], check=False)
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,108 @@
+"""The native window: pywebview, configured from the kit settings.
+
+pywebview is imported here only, and only when a window is shown, so browser mode and the tests
+of other parts never load a GUI toolkit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from . import platforms
+from .errors import DisplayError
+from .kit import KitSettings
+
+log = logging.getLogger(__name__)
+
+
+class NativeWindow:
+    """One pywebview window showing `url`; `run()` blocks until it is closed."""
+
+    def __init__(self, kit: KitSettings, url: str, *, storage_path: Path) -> None:
+        self.kit = kit
+        self.url = url
+        self.storage_path = storage_path
+        self.loaded = threading.Event()
+        self.closed = threading.Event()
+        self._window: Any = None
+        self._webview: Any = None
+
+    @property
+    def backend(self) -> str | None:
+        """Name of the pywebview backend in use ('gtk', 'edgechromium', 'cocoa', ...)."""
+        guilib = getattr(self._webview, "guilib", None)
+        return guilib.__name__.rsplit(".", 1)[-1] if guilib else None
+
+    def run(self, on_started: Callable[["NativeWindow"], None] | None = None) -> None:
+        """Create the window and run the GUI loop on this (main) thread until the window closes.
+
+        `on_started` runs on a thread of its own once the GUI loop is up.
+        """
+        platform = platforms.current()
+        if not platform.has_display():
+            raise DisplayError("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset)")
+        try:
+            import webview
+        except ImportError as exc:
+            raise DisplayError(f"pywebview cannot load its GUI toolkit: {exc}") from exc
+        self._webview = webview
+        _route_pywebview_logs_to_root()
+        window_settings = self.kit.window
+        self._window = webview.create_window(
+            window_settings.title,
+            self.url,
+            width=window_settings.width,
+            height=window_settings.height,
+            min_size=(window_settings.min_width, window_settings.min_height),
+            text_select=True,  # it is a document editor: users select and copy text
+        )
+        self._window.events.loaded += self.loaded.set
+        self._window.events.closed += self.closed.set
+        icon = self.kit.icon_path()
+        self.storage_path.mkdir(parents=True, exist_ok=True)
+        try:
+            webview.start(
+                on_started,
+                (self,) if on_started else None,
+                gui=platform.GUI,
+                private_mode=False,  # keep web storage, but in our own folder:
+                storage_path=str(self.storage_path),
+                icon=str(icon) if icon else None,
+            )
+        except webview.WebViewException as exc:
+            raise DisplayError(f"cannot open a window: {exc}") from exc
+        self.closed.set()
+
+    def run_js(self, script: str) -> Any:
+        """Run JavaScript in the page as is and return its last value (as pywebview converts it).
+
+        pywebview's evaluate_js() wraps scripts in eval(), which a strict Content-Security-Policy
+        (no 'unsafe-eval', as our webapp sends) refuses; run_js() hands the script to the engine.
+        """
+        return self._window.run_js(script)
+
+    def wait_for_js(self, condition: str, *, timeout: float = 10.0, interval: float = 0.02) -> bool:
+        """Poll the JavaScript expression `condition` until it is true or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if str(self.run_js(f"String(Boolean({condition}))")).lower() == "true":
+                return True
+            if self.closed.wait(interval):
+                return False
+        return False
+
+    def close(self) -> None:
+        """Close the window (safe from any thread, and more than once)."""
+        if self._window is not None and not self.closed.is_set():
+            self._window.destroy()
+
+
+def _route_pywebview_logs_to_root() -> None:
+    """pywebview adds its own stderr handler at import; ours already log to file and console."""
+    pywebview_log = logging.getLogger("pywebview")
+    for handler in list(pywebview_log.handlers):
+        pywebview_log.removeHandler(handler)

@@ -1,0 +1,88 @@
+"""Shared fixtures: the Flask app on a real SQLite file, its clients, and a real display.
+
+GUI tests (marker `gui`) get a display: the current one, or an Xvfb server started for the
+session. With CI=true a GUI test never skips: a missing display is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support.display import virtual_display
+from webapp import create_app
+from webapp.config import TestingConfig
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """An empty folder standing in for the user's data dir."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def app(data_dir: Path):
+    """The webapp in testing mode, its SQLite database a real file under `data_dir`."""
+    return create_app(TestingConfig, instance_path=str(data_dir))
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner."""
+    return app.test_cli_runner()
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip when `condition` is false; under CI=true fail instead, so nothing silently skips."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (a GUI, bundle or browser test must run when CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def display_env():
+    """Environment with a usable DISPLAY (Xvfb if needed) for GUI tests."""
+    has_display = bool(os.environ.get("DISPLAY")) or shutil.which("Xvfb") is not None
+    need(has_display, "no display and no Xvfb")
+    with virtual_display() as env:
+        yield env
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A throwaway HOME for shell processes, to prove nothing of ours is written there."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """An empty current directory for shell processes, to prove nothing is written there."""
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests keep screenshots for people to look at ($ARTIFACTS_DIR or .artifacts/)."""
+    folder = Path(os.environ.get("ARTIFACTS_DIR", REPO / ".artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

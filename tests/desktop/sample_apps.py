@@ -1,0 +1,32 @@
+"""Flask apps of other shapes, to prove the shell hosts any factory (importable via PYTHONPATH)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_minimal_app():
+    """A factory that takes no arguments at all."""
+    app = Flask(__name__)
+    app.get("/")(lambda: "<title>Minimal</title><p>minimal app</p>")
+    return app
+
+
+def create_app_with_config(config=None, *, instance_path=None):
+    """A factory shaped like the kit's own."""
+    app = Flask(__name__, instance_path=instance_path)
+    app.config.update(config or {})
+    app.get("/")(lambda: f"<title>Configured</title><p>{app.config.get('GREETING', 'none')}</p>")
+    return app
+
+
+plain_app = Flask("plain")
+plain_app.get("/")(lambda: "<title>Plain</title>")
+
+
+def create_failing_app():
+    """A factory with a bug in it."""
+    raise RuntimeError("the factory is broken")
+
+
+not_an_app = 42

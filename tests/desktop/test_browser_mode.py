@@ -1,0 +1,57 @@
+"""--browser: the app without a native window, as a user starts it from a terminal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import urllib.request
+
+from tests.support.processes import port_is_closed, read_url, running_shell, shell_env, wait_for_exit
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.read().decode()
+
+
+def test_browser_mode_serves_the_app_and_stops_on_ctrl_c(tmp_path, home, workdir):
+    data = tmp_path / "d"
+    args = ["--browser", "--no-open", "--data-dir", str(data)]
+    with running_shell(args, env=shell_env(os.environ, home), cwd=workdir) as proc:
+        url = read_url(proc)
+        assert "Welcome to Inkwell" in fetch(url)[1]
+        assert fetch(url + "healthz")[0] == 200
+        proc.send_signal(signal.SIGINT)
+        code, out, err = wait_for_exit(proc, timeout=10)
+    assert code == 0, err
+    assert "Press Ctrl+C to stop." in out
+    assert port_is_closed(int(url.rsplit(":", 1)[1].rstrip("/")))
+    assert list(workdir.iterdir()) == []  # nothing in the current directory
+    assert (data / "data" / "inkwell.sqlite3").is_file()
+
+
+def test_malformed_config_does_not_stop_the_app(tmp_path, home, workdir):
+    config_dir = tmp_path / "d" / "config"
+    config_dir.mkdir(parents=True)
+    (config_dir / "config.toml").write_text("this is = = not toml")
+    args = ["--browser", "--no-open", "--data-dir", str(tmp_path / "d")]
+    with running_shell(args, env=shell_env(os.environ, home), cwd=workdir) as proc:
+        assert fetch(read_url(proc) + "healthz")[0] == 200
+        proc.send_signal(signal.SIGTERM)
+        code, _, err = wait_for_exit(proc, timeout=10)
+    assert code == 0
+    assert "unusable" in err  # the warning reaches the console...
+    kept = list(config_dir.glob("config.toml.bad-*"))
+    assert [p.read_text() for p in kept] == ["this is = = not toml"]  # ...and nothing is lost
+    assert "unusable" in (tmp_path / "d" / "logs" / "app.log").read_text()
+
+
+def test_no_display_falls_back_to_the_browser(tmp_path, home, workdir):
+    # BROWSER=true: Python's webbrowser module "opens" the page with /bin/true.
+    env = shell_env(os.environ, home, DISPLAY="", WAYLAND_DISPLAY="", BROWSER="true")
+    with running_shell(["--data-dir", str(tmp_path / "d")], env=env, cwd=workdir) as proc:
+        assert "No display found" in proc.stdout.readline()
+        assert fetch(read_url(proc))[0] == 200
+        proc.send_signal(signal.SIGINT)
+        code, _, _ = wait_for_exit(proc, timeout=10)
+    assert code == 0

@@ -1,0 +1,66 @@
+"""Hosting any Flask app."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from desktop.errors import AppLoadError
+from desktop.host import close_app_resources, load_flask_app
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(autouse=True)
+def sample_apps_importable(monkeypatch):
+    monkeypatch.syspath_prepend(str(HERE))
+
+
+def load(spec: str, tmp_path: Path, **config):
+    return load_flask_app(spec, config={"SECRET_KEY": "k", **config}, instance_path=tmp_path)
+
+
+def test_kit_factory_gets_config_and_instance_path(tmp_path):
+    app = load("webapp:create_app", tmp_path, APP_NAME="Hosted")
+    assert app.instance_path == str(tmp_path)
+    assert app.config["APP_NAME"] == "Hosted"
+    close_app_resources(app)
+
+
+def test_factory_without_arguments_gets_config_afterwards(tmp_path):
+    app = load("sample_apps:create_minimal_app", tmp_path, GREETING="hi")
+    assert isinstance(app, Flask)
+    assert app.config["GREETING"] == "hi"
+
+
+def test_factory_with_config_parameter(tmp_path):
+    app = load("sample_apps:create_app_with_config", tmp_path, GREETING="hello")
+    assert app.test_client().get("/").get_data(as_text=True).endswith("<p>hello</p>")
+    assert app.instance_path == str(tmp_path)
+
+
+def test_app_object(tmp_path):
+    assert load("sample_apps:plain_app", tmp_path).name == "plain"
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("sample_apps", "module:factory"),
+        ("no_such_module_xyz:create_app", "cannot import 'no_such_module_xyz'"),
+        ("sample_apps:missing", "no attribute 'missing'"),
+        ("sample_apps:not_an_app", "neither a Flask app nor a factory"),
+    ],
+)
+def test_bad_specs_are_explained(spec, message, tmp_path):
+    with pytest.raises(AppLoadError, match=message):
+        load(spec, tmp_path)
+
+
+def test_bug_in_factory_keeps_its_traceback(tmp_path):
+    with pytest.raises(RuntimeError, match="the factory is broken"):
+        load("sample_apps:create_failing_app", tmp_path)
+    sys.modules.pop("sample_apps", None)

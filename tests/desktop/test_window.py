@@ -1,0 +1,124 @@
+"""The real native window (pywebview on GTK/WebKit under Xvfb), driven as a user would."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.support.processes import (
+    alive,
+    files_under,
+    port_from_log,
+    port_is_closed,
+    running_shell,
+    shell_env,
+    untracked_files,
+    wait_for_exit,
+)
+from tests.support.screen import wait_for_color
+
+pytestmark = pytest.mark.gui
+
+HERE = Path(__file__).parent
+HEADER_BLUE = (45, 74, 122)  # the app's top bar: seeing it means the page has painted
+
+
+def watch_process_tree(proc: subprocess.Popen) -> set[psutil.Process]:
+    """Every descendant seen until `proc` exits (web engine helpers come and go)."""
+    seen: set[psutil.Process] = set()
+    parent = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            seen.update(parent.children(recursive=True))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    return seen
+
+
+def wait_until_gone(processes, timeout: float = 5.0) -> list[psutil.Process]:
+    """Poll until none of `processes` runs; return the stragglers at the deadline."""
+    deadline = time.monotonic() + timeout
+    while (left := alive(list(processes))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def run_self_test(args: list[str], env: dict, cwd: Path) -> tuple[int, dict, str, set]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--self-test", *args],
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        descendants = watch_process_tree(proc)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    lines = out.strip().splitlines()
+    assert len(lines) == 1, f"expected one JSON line, got {out!r}; stderr: {err}"
+    return proc.returncode, json.loads(lines[0]), err, descendants
+
+
+def test_self_test_opens_the_real_window(display_env, tmp_path, home, workdir):
+    before = untracked_files()
+    data = tmp_path / "d"
+    code, report, err, descendants = run_self_test(["--data-dir", str(data)], shell_env(display_env, home), workdir)
+
+    assert code == 0, err
+    assert report["ok"] is True, report
+    assert report["title"] == "Inkwell"
+    assert report["painted"] is True and report["health_status"] == 200
+    if sys.platform.startswith("linux"):
+        assert report["backend"] == "gtk"
+    assert report["loaded_ms"] > 0 and report["exit_ms"] >= 0
+
+    # Nothing outlives it: the port is free, the web engine's helper processes are gone.
+    assert port_is_closed(int(report["url"].rsplit(":", 1)[1].rstrip("/")))
+    assert descendants, "expected the web engine's helper processes"
+    assert wait_until_gone(descendants) == []
+
+    # Files only under the data dir: not the current directory, not the source tree, not HOME
+    # (GTK's own settings cache, dconf, is the toolkit's and not ours).
+    assert list(workdir.iterdir()) == []
+    assert untracked_files() == before
+    assert [f for f in files_under(home) if not f.startswith(".cache/dconf")] == []
+    made = files_under(data)
+    for expected in ("config/config.toml", "config/secret_key", "data/inkwell.sqlite3", "logs/app.log"):
+        assert expected in made
+
+
+def test_window_shows_the_app_and_closes_cleanly_on_sigterm(display_env, tmp_path, home, workdir, artifacts_dir):
+    data = tmp_path / "d"
+    with running_shell(["--data-dir", str(data)], env=shell_env(display_env, home), cwd=workdir) as proc:
+        port = port_from_log(data / "logs" / "app.log", timeout=60)
+        shot = wait_for_color(display_env, HEADER_BLUE, min_pixels=20_000, timeout=60)
+        shot.save(artifacts_dir / "window-start-page.png")
+        helpers = psutil.Process(proc.pid).children(recursive=True)
+
+        proc.send_signal(signal.SIGTERM)
+        code, _, err = wait_for_exit(proc, timeout=10)
+
+    assert code == 0, err
+    assert port_is_closed(port)
+    assert wait_until_gone(helpers) == []
+    log = (data / "logs" / "app.log").read_text()
+    assert "received SIGTERM" in log and "shut down" in log
+
+
+def test_self_test_reports_an_app_that_cannot_start(display_env, tmp_path, home, workdir, artifacts_dir):
+    env = shell_env(display_env, home, PYTHONPATH=str(HERE))
+    args = ["--data-dir", str(tmp_path / "d"), "--app", "sample_apps:create_failing_app"]
+    code, report, err, _ = run_self_test(args, env, workdir)
+    assert code == 70
+    assert report["ok"] is False
+    assert report["title"] == "Inkwell could not start"  # the window showed the error page
+    assert any("the factory is broken" in e for e in report["errors"])
+    assert "app.log" in err

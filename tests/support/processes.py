@@ -1,0 +1,104 @@
+"""Running the shell as a real process, the way a user (or a launcher) does."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[2]
+URL_PATTERN = re.compile(r"http://127\.0\.0\.1:(\d+)/")
+
+
+def shell_env(base: dict, home: Path, **extra: str) -> dict:
+    """Environment for a shell process: a throwaway HOME and no error dialogs (they'd block)."""
+    env = {k: v for k, v in base.items() if not k.startswith(("DESKTOP_", "XDG_"))}
+    env.update(HOME=str(home), DESKTOP_NO_DIALOG="1", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def start_shell(args: list[str], *, env: dict, cwd: Path) -> subprocess.Popen:
+    """Start `python -m desktop ARGS` with pipes for stdout and stderr."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", *args], env=env, cwd=cwd,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@contextlib.contextmanager
+def running_shell(args: list[str], *, env: dict, cwd: Path) -> Iterator[subprocess.Popen]:
+    """start_shell() that is killed on the way out if the test left it running."""
+    proc = start_shell(args, env=env, cwd=cwd)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=10)
+
+
+def read_url(proc: subprocess.Popen) -> str:
+    """Read stdout lines until the shell prints its URL; return the URL."""
+    for line in proc.stdout:
+        match = URL_PATTERN.search(line)
+        if match:
+            return match.group(0)
+    raise AssertionError("the shell exited without printing its URL")
+
+
+def port_from_log(log_file: Path, timeout: float) -> int:
+    """Wait until the shell logs its URL and return the port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log_file.exists():
+            match = URL_PATTERN.search(log_file.read_text())
+            if match:
+                return int(match.group(1))
+        time.sleep(0.05)
+    raise AssertionError(f"no URL in {log_file} within {timeout} s")
+
+
+def port_is_closed(port: int) -> bool:
+    """Nothing accepts connections on 127.0.0.1:`port`."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def untracked_files() -> set[str]:
+    """Files in the source tree that git neither tracks nor ignores."""
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO, capture_output=True, text=True
+    ).stdout
+    return {line[3:] for line in out.splitlines() if line.startswith("??")}
+
+
+def files_under(folder: Path) -> list[str]:
+    """Relative paths of every file under `folder`."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def wait_for_exit(proc: subprocess.Popen, timeout: float) -> tuple[int, str, str]:
+    """Wait for the process; return its exit code and output."""
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those of `processes` that still run (zombies count as gone)."""
+    living = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                living.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return living

@@ -1,0 +1,41 @@
+"""Screenshots of the virtual display, and waiting until something is painted on it."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import time
+
+from PIL import Image
+
+
+def screenshot(env: dict) -> Image.Image:
+    """Capture the whole X display named in `env` (ImageMagick's import)."""
+    png = subprocess.run(
+        ["import", "-window", "root", "png:-"], env=env, capture_output=True, check=True, timeout=30
+    ).stdout
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def count_color(image: Image.Image, rgb: tuple[int, int, int], tolerance: int = 8) -> int:
+    """How many pixels are within `tolerance` of `rgb` on every channel."""
+    colors = image.getcolors(maxcolors=image.width * image.height) or []
+    return sum(
+        count for count, pixel in colors
+        if all(abs(channel - wanted) <= tolerance for channel, wanted in zip(pixel, rgb))
+    )
+
+
+def wait_for_color(env: dict, rgb: tuple[int, int, int], *, min_pixels: int, timeout: float) -> Image.Image:
+    """Poll screenshots until at least `min_pixels` show `rgb`; return the last one.
+
+    The page paints some time after pywebview's `loaded` event, so tests poll instead of sleeping.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        image = screenshot(env)
+        if count_color(image, rgb) >= min_pixels:
+            return image
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the display never showed {min_pixels} pixels of colour {rgb}")
+        time.sleep(0.1)

@@ -1,0 +1,60 @@
+"""What a visitor sees: pages, static files, security headers, no network."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import webapp
+
+PACKAGE = Path(webapp.__file__).parent
+
+
+def test_start_page_greets_the_user(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<title>Inkwell</title>" in page
+    assert "Welcome to Inkwell" in page
+
+
+def test_stylesheet_is_served_locally(client):
+    with client.get("/static/css/app.css") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/css"
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/healthz", "/missing", "/static/css/app.css"):
+        with client.get(path) as response:
+            headers = response.headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_asset_is_fetched_from_the_network():
+    """Offline: templates and static files reference no other origin."""
+    remote = re.compile(r"""(src|href|url)\s*[=(]\s*["']?(https?:)?//""", re.IGNORECASE)
+    for path in list((PACKAGE / "templates").rglob("*")) + list((PACKAGE / "static").rglob("*")):
+        if path.is_file():
+            assert not remote.search(path.read_text(encoding="utf-8")), f"{path} loads a remote asset"
+
+
+def test_health_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_health_is_503_when_the_database_is_unreachable(data_dir):
+    from webapp import create_app
+    from webapp.config import TestingConfig
+
+    class Broken(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{data_dir}/no/such/folder/db.sqlite3"
+
+    response = create_app(Broken, instance_path=str(data_dir)).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error"

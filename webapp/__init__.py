@@ -1,0 +1,63 @@
+"""Inkwell: an offline notes app. Runs inside the desktop shell or as a plain Flask app.
+
+    flask --app webapp run            a plain web app, data in Flask's instance folder
+    python -m desktop                 the same app in a native window, data in the user's dirs
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import config as config_classes
+from .extensions import db
+from .secret import ensure_secret_key
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app. Config is layered at call time, later layers winning:
+
+    1. the config class (`config` if it is a class, else ProductionConfig),
+    2. `config.py` in the instance folder, if the user wrote one,
+    3. environment variables prefixed WEBAPP_ (e.g. WEBAPP_MAX_CONTENT_LENGTH=1000000),
+    4. `config` itself when it is a mapping (what the desktop shell or a test passes).
+    """
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    overrides: Mapping[str, Any] = {}
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_classes.ProductionConfig)
+        overrides = config or {}
+    if not app.config["TESTING"]:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("WEBAPP")
+    app.config.update(overrides)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    ensure_secret_key(app)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + os.path.join(app.instance_path, app.config["DATABASE_FILENAME"]),
+    )
+
+    db.init_app(app)
+    from . import sqlite
+
+    sqlite.init_app(app)
+
+    from . import security, views
+
+    security.init_app(app)
+    views.init_app(app)
+
+    @app.context_processor
+    def inject_app_info() -> dict[str, Any]:
+        return {"app_name": app.config["APP_NAME"], "app_version": __version__}
+
+    return app

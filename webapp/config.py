@@ -1,0 +1,35 @@
+"""Config classes. Chosen and layered at call time by create_app(); nothing is read at import."""
+
+from __future__ import annotations
+
+
+class Config:
+    """Settings every environment shares."""
+
+    APP_NAME = "Inkwell"
+    DATABASE_FILENAME = "inkwell.sqlite3"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # uploads; a friendly 413 page answers anything larger
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    JSON_SORT_KEYS = False
+    TESTING = False
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    """What end users run: the desktop shell and a deployed server."""
+
+
+class DevelopmentConfig(Config):
+    """`flask run --debug` and the shell's --dev mode."""
+
+    DEBUG = True
+    TEMPLATES_AUTO_RELOAD = True
+
+
+class TestingConfig(Config):
+    """The test suite: no instance config, no environment variables, a fixed secret."""
+
+    TESTING = True
+    SECRET_KEY = "testing"

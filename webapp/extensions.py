@@ -1,0 +1,5 @@
+"""Flask extension objects, created unbound and attached in create_app() with init_app()."""
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()

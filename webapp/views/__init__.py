@@ -1,0 +1,13 @@
+"""Blueprints, one per module, each exporting `bp`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint."""
+    from . import errors, health, home
+
+    for module in (home, health, errors):
+        app.register_blueprint(module.bp)
