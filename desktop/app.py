@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import signal
@@ -84,6 +85,10 @@ class AppLaunch:
             self.error = exc
             log.error("the app could not be started: %s", exc, exc_info=not isinstance(exc, DesktopError))
             self._server.serve(_static_page_app(startup_error_page(self._kit, exc, self._paths.log_file)))
+        finally:
+            # The start-up objects live as long as the app: keep them out of future collections.
+            gc.freeze()
+            gc.enable()
 
 
 def flask_config(paths: AppPaths, instance: InstanceConfig) -> dict:

@@ -39,8 +39,8 @@ APT_RUN = [
     "python3-venv",
     "xdg-utils",
 ]
-# The tests also drive a virtual display, take screenshots and use a real browser.
-APT_TEST = ["xvfb", "xauth", "imagemagick", "chromium"]
+# The tests also drive a virtual display, take screenshots, list windows and use a real browser.
+APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "chromium"]
 
 
 def say(message: str) -> None:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import urllib.request
 
-from tests.support.processes import port_is_closed, read_url, running_shell, shell_env, wait_for_exit
+from tests.support.processes import (
+    port_from_log,
+    port_is_closed,
+    read_url,
+    running_shell,
+    shell_env,
+    wait_for_exit,
+)
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -55,3 +64,26 @@ def test_no_display_falls_back_to_the_browser(tmp_path, home, workdir):
         proc.send_signal(signal.SIGINT)
         code, _, _ = wait_for_exit(proc, timeout=10)
     assert code == 0
+
+
+def test_works_without_stdout_and_stderr(tmp_path, home, workdir):
+    """Windowed and frozen builds run with sys.stdout and sys.stderr set to None."""
+    data = tmp_path / "d"
+    code = (
+        "import sys; sys.stdout = sys.stderr = None\n"
+        "from desktop.__main__ import main\n"
+        f"raise SystemExit(main(['--browser', '--no-open', '--data-dir', {str(data)!r}]))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], env=shell_env(os.environ, home), cwd=workdir,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = port_from_log(data / "logs" / "app.log", timeout=60)
+        assert fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        proc.send_signal(signal.SIGINT)
+        code, out, err = wait_for_exit(proc, timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 0
+    assert out == "" and err == ""  # nothing tried to write to the missing streams
+    assert "stopped from the console" in (data / "logs" / "app.log").read_text()

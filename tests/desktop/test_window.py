@@ -22,7 +22,7 @@ from tests.support.processes import (
     untracked_files,
     wait_for_exit,
 )
-from tests.support.screen import wait_for_color
+from tests.support.screen import screenshot, wait_for_color, wait_for_window
 
 pytestmark = pytest.mark.gui
 
@@ -95,7 +95,8 @@ def test_self_test_opens_the_real_window(display_env, tmp_path, home, workdir):
         assert expected in made
 
 
-def test_window_shows_the_app_and_closes_cleanly_on_sigterm(display_env, tmp_path, home, workdir, artifacts_dir):
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "ctrl-c"])
+def test_window_shows_the_app_and_closes_cleanly(stop_signal, display_env, tmp_path, home, workdir, artifacts_dir):
     data = tmp_path / "d"
     with running_shell(["--data-dir", str(data)], env=shell_env(display_env, home), cwd=workdir) as proc:
         port = port_from_log(data / "logs" / "app.log", timeout=60)
@@ -103,14 +104,14 @@ def test_window_shows_the_app_and_closes_cleanly_on_sigterm(display_env, tmp_pat
         shot.save(artifacts_dir / "window-start-page.png")
         helpers = psutil.Process(proc.pid).children(recursive=True)
 
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(stop_signal)
         code, _, err = wait_for_exit(proc, timeout=10)
 
     assert code == 0, err
     assert port_is_closed(port)
     assert wait_until_gone(helpers) == []
     log = (data / "logs" / "app.log").read_text()
-    assert "received SIGTERM" in log and "shut down" in log
+    assert f"received {stop_signal.name}" in log and "shut down" in log
 
 
 def test_self_test_reports_an_app_that_cannot_start(display_env, tmp_path, home, workdir, artifacts_dir):
@@ -122,3 +123,17 @@ def test_self_test_reports_an_app_that_cannot_start(display_env, tmp_path, home,
     assert report["title"] == "Inkwell could not start"  # the window showed the error page
     assert any("the factory is broken" in e for e in report["errors"])
     assert "app.log" in err
+
+
+def test_start_up_error_shows_a_native_dialog(display_env, tmp_path, home, workdir, artifacts_dir):
+    """Started from a launcher (no terminal), a start-up error is shown in a dialog."""
+    env = shell_env(display_env, home, PYTHONPATH=str(HERE))
+    env.pop("DESKTOP_NO_DIALOG")
+    args = ["--browser", "--no-open", "--data-dir", str(tmp_path / "d"), "--app", "no_such_module_xyz:create_app"]
+    with running_shell(args, env=env, cwd=workdir) as proc:
+        wait_for_window(display_env, "Inkwell could not start", timeout=60)
+        screenshot(display_env).save(artifacts_dir / "start-up-error-dialog.png")
+        assert proc.poll() is None  # waiting for the user to read it
+        proc.send_signal(signal.SIGTERM)
+        wait_for_exit(proc, timeout=10)
+    assert "cannot import 'no_such_module_xyz'" in (tmp_path / "d" / "logs" / "app.log").read_text()

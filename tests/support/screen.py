@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import time
 
@@ -38,4 +39,21 @@ def wait_for_color(env: dict, rgb: tuple[int, int, int], *, min_pixels: int, tim
             return image
         if time.monotonic() > deadline:
             raise AssertionError(f"the display never showed {min_pixels} pixels of colour {rgb}")
+        time.sleep(0.1)
+
+
+def window_titles(env: dict) -> list[str]:
+    """Titles of the top-level windows on the display (xwininfo, from x11-utils)."""
+    out = subprocess.run(
+        ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True, timeout=30
+    ).stdout
+    return re.findall(r'^\s+0x[0-9a-f]+ "(.*)": ', out, flags=re.MULTILINE)
+
+
+def wait_for_window(env: dict, title: str, timeout: float) -> None:
+    """Poll until a window called `title` is on the display."""
+    deadline = time.monotonic() + timeout
+    while title not in window_titles(env):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no window {title!r}; windows: {window_titles(env)}")
         time.sleep(0.1)
