@@ -154,6 +154,10 @@ def main(argv: list[str]) -> int:
         say("running the test suite")
         cmd = [str(python), "-m", "pytest", *rest]
     os.chdir(ROOT)
+    sys.stdout.flush()
+    if os.name == "posix":
+        # Become the app (or pytest): signals and the exit code then belong to it directly.
+        os.execv(cmd[0], cmd)
     return subprocess.call(cmd)
 
 
