@@ -15,6 +15,7 @@ import pytest
 from tests.support.display import virtual_display
 from webapp import create_app
 from webapp.config import TestingConfig
+from webapp.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REPO = Path(__file__).resolve().parent.parent
@@ -28,10 +29,24 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """A database file migrated to the newest schema once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app(TestingConfig, instance_path=str(folder))
+    with app.app_context():
+        db.engine.dispose()
+    return folder / TestingConfig.DATABASE_FILENAME
+
+
 @pytest.fixture
-def app(data_dir: Path):
+def app(data_dir: Path, migrated_database: Path):
     """The webapp in testing mode, its SQLite database a real file under `data_dir`."""
-    return create_app(TestingConfig, instance_path=str(data_dir))
+    shutil.copyfile(migrated_database, data_dir / migrated_database.name)
+    app = create_app(TestingConfig, instance_path=str(data_dir))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

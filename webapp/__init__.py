@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from . import config as config_classes
-from .extensions import db
+from .extensions import csrf, db
 from .secret import ensure_secret_key
 
 __version__ = "0.1.0"
@@ -47,17 +47,25 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     )
 
     db.init_app(app)
-    from . import sqlite
+    csrf.init_app(app)
+    from . import models, schema, sqlite  # noqa: F401 - models registers the tables
 
     sqlite.init_app(app)
+    schema.init_app(app)
 
     from . import security, views
 
     security.init_app(app)
     views.init_app(app)
 
+    from .markdown import plain_excerpt
+
+    app.add_template_filter(plain_excerpt, "excerpt")
+
     @app.context_processor
     def inject_app_info() -> dict[str, Any]:
-        return {"app_name": app.config["APP_NAME"], "app_version": __version__}
+        from .services import settings
+
+        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": settings.all_settings()}
 
     return app

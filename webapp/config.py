@@ -13,6 +13,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Strict"
     JSON_SORT_KEYS = False
+    # Upgrade the database schema at start (after a backup). A multi-process server deployment
+    # sets this to False and runs `flask db upgrade` once instead.
+    AUTO_UPGRADE_DB = True
+    BACKUPS_KEPT = 5
+    NOTES_PER_PAGE = 30
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a desktop app stays open for days
     TESTING = False
     DEBUG = False
 
@@ -33,3 +39,4 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "testing"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on

@@ -1,10 +1,15 @@
-"""Everything SQLite-specific lives here, so the app also runs on PostgreSQL unchanged."""
+"""Everything SQLite-specific lives here, so the app also runs on PostgreSQL unchanged:
+connection pragmas, the backup API, and the FTS5 full-text index."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from pathlib import Path
+
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
@@ -40,3 +45,121 @@ def pragmas(engine: Engine) -> dict[str, object]:
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
             for name in ("journal_mode", "foreign_keys", "busy_timeout")
         }
+
+
+def database_file(engine: Engine) -> Path | None:
+    """The file behind a SQLite engine (None for in-memory databases and other servers)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    return Path(engine.url.database)
+
+
+def backup_database(engine: Engine, folder: Path, *, keep: int = 5) -> Path:
+    """Copy the live database with SQLite's backup API (consistent even while in use).
+
+    Keeps the newest `keep` backups in `folder` and returns the new one's path.
+    """
+    source_file = database_file(engine)
+    if source_file is None:
+        raise ValueError("only a SQLite file can be backed up this way")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{source_file.stem}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 1_000_000:06d}.sqlite3"
+    with sqlite3.connect(source_file) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    for old in sorted(folder.glob(f"{source_file.stem}-*.sqlite3"))[:-keep]:
+        old.unlink()
+    return target
+
+
+def restore_database(engine: Engine, backup: Path) -> None:
+    """Put a backup back in place of the live database (pages copied by the backup API)."""
+    target_file = database_file(engine)
+    engine.dispose()  # no pooled connection may hold the old file open
+    with sqlite3.connect(backup) as source, sqlite3.connect(target_file) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+
+
+# Full-text search: an external-content FTS5 table over notes, kept in step by triggers.
+# unicode61 with diacritics removed: "cafe" finds "café". prefix='2 3' speeds prefix queries.
+FTS_CREATE = [
+    """CREATE VIRTUAL TABLE notes_fts USING fts5(
+        title, body, content='notes', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+    """CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+    """CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    END""",
+    """CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO notes_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+    "INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')",
+]
+FTS_DROP = [
+    "DROP TRIGGER IF EXISTS notes_fts_update",
+    "DROP TRIGGER IF EXISTS notes_fts_delete",
+    "DROP TRIGGER IF EXISTS notes_fts_insert",
+    "DROP TABLE IF EXISTS notes_fts",
+]
+
+
+def create_fts(connection: Connection) -> None:
+    """Create the full-text index (a no-op on other databases)."""
+    if connection.dialect.name == "sqlite":
+        for statement in FTS_CREATE:
+            connection.exec_driver_sql(statement)
+
+
+def drop_fts(connection: Connection) -> None:
+    """Drop the full-text index (a no-op on other databases)."""
+    if connection.dialect.name == "sqlite":
+        for statement in FTS_DROP:
+            connection.exec_driver_sql(statement)
+
+
+def fts_query(user_query: str) -> str | None:
+    """Turn what a user typed into a safe FTS5 MATCH expression, or None if nothing is left.
+
+    Every word becomes a quoted prefix term ("word"*), so FTS5 operators and punctuation typed by
+    the user can't produce a syntax error; all terms must match.
+    """
+    words = [w for w in "".join(c if c.isalnum() else " " for c in user_query).split() if w]
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words[:32])
+
+
+def search_notes_sql(with_tag: bool) -> str:
+    """Ranked FTS5 search over live notes, with highlighted snippets (bm25: title weighs 5x)."""
+    tag_join = "JOIN note_tags nt ON nt.note_id = n.id AND nt.tag_id = :tag_id" if with_tag else ""
+    return f"""
+        SELECT n.id,
+               highlight(notes_fts, 0, char(2), char(3)) AS title_hl,
+               snippet(notes_fts, 1, char(2), char(3), '…', 24) AS body_hl
+        FROM notes_fts
+        JOIN notes n ON n.id = notes_fts.rowid
+        {tag_join}
+        WHERE notes_fts MATCH :query AND n.deleted_at IS NULL
+        ORDER BY bm25(notes_fts, 5.0, 1.0)
+        LIMIT :limit OFFSET :offset
+    """
+
+
+def count_search_sql(with_tag: bool) -> str:
+    """How many live notes match (for pagination)."""
+    tag_join = "JOIN note_tags nt ON nt.note_id = n.id AND nt.tag_id = :tag_id" if with_tag else ""
+    return f"""
+        SELECT count(*) FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid {tag_join}
+        WHERE notes_fts MATCH :query AND n.deleted_at IS NULL
+    """
+
+
+def run(connection: Connection, sql: str, **params):
+    """Execute `sql` with named parameters."""
+    return connection.execute(text(sql), params)

@@ -74,7 +74,7 @@ def test_self_test_opens_the_real_window(display_env, tmp_path, home, workdir):
 
     assert code == 0, err
     assert report["ok"] is True, report
-    assert report["title"] == "Inkwell"
+    assert report["title"] == "Notes · Inkwell"
     assert report["painted"] is True and report["health_status"] == 200
     if sys.platform.startswith("linux"):
         assert report["backend"] == "gtk"

@@ -10,12 +10,13 @@ import webapp
 PACKAGE = Path(webapp.__file__).parent
 
 
-def test_start_page_greets_the_user(client):
+def test_start_page_greets_a_first_time_user(client):
     response = client.get("/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<title>Inkwell</title>" in page
+    assert "<title>Notes · Inkwell</title>" in page
     assert "Welcome to Inkwell" in page
+    assert "Write your first note" in page
 
 
 def test_stylesheet_is_served_locally(client):
@@ -54,6 +55,7 @@ def test_health_is_503_when_the_database_is_unreachable(data_dir):
 
     class Broken(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{data_dir}/no/such/folder/db.sqlite3"
+        AUTO_UPGRADE_DB = False  # else create_app itself reports the unreachable database
 
     response = create_app(Broken, instance_path=str(data_dir)).test_client().get("/healthz")
     assert response.status_code == 503

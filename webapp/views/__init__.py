@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint."""
-    from . import errors, health, home
+    from . import errors, health, notes, search, tags
 
-    for module in (home, health, errors):
+    for module in (notes, tags, search, health, errors):
         app.register_blueprint(module.bp)

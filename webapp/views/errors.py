@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 bp = Blueprint("errors", __name__)
@@ -12,14 +13,21 @@ def wants_json() -> bool:
     """The client prefers JSON: an API path, or an Accept header that ranks JSON above HTML."""
     if request.path.startswith("/api/"):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
 
 
 @bp.app_errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
     """Render any HTTP error (404, 405, 413, ...) for the client."""
     return error_response(error.code or 500, error.name, error.description or "")
+
+
+@bp.app_errorhandler(CSRFError)
+def handle_csrf_error(error: CSRFError):
+    """A form without a valid CSRF token: most often a page left open across a restart."""
+    return error_response(400, "Form expired", "This form has expired or did not come from this app. "
+                          "Go back, reload the page and try again; nothing was changed.", code="csrf_failed")
 
 
 @bp.app_errorhandler(Exception)
@@ -30,9 +38,9 @@ def handle_unexpected_error(error: Exception):
                           "Your saved notes are safe; the details are in the log file.")
 
 
-def error_response(status: int, title: str, message: str):
-    """An error as JSON {"error": {...}} or as an HTML page, with `status`."""
+def error_response(status: int, title: str, message: str, *, code: str | None = None):
+    """An error as JSON {"error": {"code", "message"}} or as an HTML page, with `status`."""
     if wants_json():
-        code = title.lower().replace(" ", "_").replace("'", "")
+        code = code or title.lower().replace(" ", "_").replace("'", "")
         return jsonify(error={"code": code, "message": message}), status
     return render_template("errors/error.html", status=status, title=title, message=message), status

@@ -1,0 +1,186 @@
+"""Writing, reading, pinning, trashing and restoring notes through the HTML pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.html import elements, texts_of
+from webapp.extensions import db
+from webapp.models import Note
+
+JSON = {"Accept": "application/json"}
+
+
+def create(client, title="Groceries", body="- milk\n- bread", tags="home, errands", **extra):
+    response = client.post("/notes/new", data={"title": title, "body": body, "tags": tags, **extra}, headers=JSON)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.json
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def listed(client, url: str) -> list[str]:
+    """The note titles a list page shows."""
+    return texts_of(page(client, url), "note-title")
+
+
+def test_create_then_read(client):
+    response = client.post("/notes/new", data={"title": "Groceries", "body": "- **milk**", "tags": "home"},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Note saved." in html
+    assert "<strong>milk</strong>" in html
+    assert ">home</a>" in html
+
+
+def test_list_shows_notes_pinned_first(client):
+    first = create(client, title="First")
+    create(client, title="Second")
+    client.post(f"/notes/{first['id']}/pin")
+    assert listed(client, "/") == ["First", "Second"]
+    assert texts_of(page(client, "/"), "badge") == ["Pinned"]
+
+
+def test_autosave_answers_json_with_the_new_version(client):
+    note = create(client)
+    response = client.post(note["edit_url"], data={"title": "Groceries", "body": "- eggs", "tags": "home",
+                                                   "version": note["version"]}, headers=JSON)
+    assert response.status_code == 200
+    assert response.json["version"] == note["version"] + 1
+    assert response.json["changed"] is True
+    unchanged = client.post(note["edit_url"], data={"title": "Groceries", "body": "- eggs", "tags": "home",
+                                                    "version": response.json["version"]}, headers=JSON)
+    assert unchanged.json["changed"] is False
+
+
+def test_stale_edit_is_refused_and_nothing_is_lost(client, app):
+    note = create(client, body="original")
+    client.post(note["edit_url"], data={"title": "t", "body": "edited in window A", "version": note["version"]})
+    stale = client.post(note["edit_url"], data={"title": "t", "body": "edited in window B",
+                                                "version": note["version"]}, headers=JSON)
+    assert stale.status_code == 409
+    assert stale.json["error"]["code"] == "version_conflict"
+    with app.app_context():
+        assert db.session.get(Note, note["id"]).body == "edited in window A"
+    html = client.post(note["edit_url"], data={"title": "t", "body": "edited in window B",
+                                               "version": note["version"]}).get_data(as_text=True)
+    assert "edited in window B" in html  # the user's text is still in the editor
+
+
+def test_validation_errors_are_shown_next_to_the_field(client):
+    response = client.post("/notes/new", data={"title": "x" * 201, "body": "", "tags": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Field cannot be longer than 200 characters" in html
+    bad_tags = client.post("/notes/new", data={"title": "t", "body": "", "tags": "a" * 65}, headers=JSON)
+    assert bad_tags.status_code == 422
+    assert "at most 64 characters" in bad_tags.json["error"]["fields"]["tags"]
+
+
+def test_trash_restore_and_purge(client, app):
+    note = create(client, title="Old idea")
+    client.post(f"/notes/{note['id']}/trash")
+    assert listed(client, "/") == []
+    assert listed(client, "/trash") == ["Old idea"]
+    assert client.get(note["view_url"]).status_code == 404
+    client.post(f"/notes/{note['id']}/restore")
+    assert listed(client, "/") == ["Old idea"]
+    client.post(f"/notes/{note['id']}/trash")
+    client.post("/trash/empty")
+    assert "The trash is empty" in page(client, "/trash")
+    with app.app_context():
+        assert db.session.get(Note, note["id"]) is None
+
+
+def test_purge_only_from_the_trash(client):
+    note = create(client)
+    assert client.post(f"/notes/{note['id']}/purge").status_code == 404
+
+
+def test_every_save_keeps_a_revision_that_can_be_restored(client):
+    note = create(client, body="version one")
+    client.post(note["edit_url"], data={"title": "Groceries", "body": "version two", "tags": "home",
+                                        "version": note["version"]})
+    history = page(client, f"/notes/{note['id']}/revisions")
+    assert history.count("<li>") == 2
+    with client.application.app_context():
+        first_revision = db.session.get(Note, note["id"]).revisions[-1]
+        revision_url = f"/notes/{note['id']}/revisions/{first_revision.id}"
+    html = page(client, revision_url)
+    assert "-version one" in html and "+version two" in html  # what changed
+    client.post(revision_url + "/restore")
+    assert "version one" in page(client, note["view_url"])
+    assert page(client, f"/notes/{note['id']}/revisions").count("<li>") == 3  # nothing lost
+
+
+def test_export_one_note_as_markdown(client):
+    note = create(client, title="Trip / plan", body="Pack *light*", tags="travel")
+    response = client.get(f"/notes/{note['id']}.md")
+    assert response.status_code == 200
+    assert response.mimetype == "text/markdown"
+    assert 'filename="Trip plan.md"' in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith('---\ntitle: "Trip / plan"\ntags: ["travel"]\n')
+    assert text.endswith("Pack *light*\n")
+
+
+def test_pagination(client, app):
+    app.config["NOTES_PER_PAGE"] = 2
+    for i in range(5):
+        create(client, title=f"Note {i}")
+    assert "Page 1 of 3" in page(client, "/")
+    assert "Note 0" in page(client, "/?page=3")
+
+
+@pytest.mark.parametrize("query", ["?page=0", "?page=abc", "?page=-1", "?page=99999999999", "?sort=sideways"])
+def test_bad_query_parameters_are_a_400(client, query):
+    response = client.get("/" + query)
+    assert response.status_code == 400
+    assert "must be" in response.get_data(as_text=True)
+
+
+def test_unknown_ids_are_404(client):
+    for url in ("/notes/999", "/notes/999/edit", "/notes/999/revisions", "/notes/999/revisions/1", "/notes/999.md"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/notes/999", headers=JSON).json["error"]["code"] == "not_found"
+
+
+def test_markdown_is_sanitised(client):
+    payloads = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "![x](javascript:alert(1))",
+        "<iframe src='https://example.com'></iframe>",
+        '<svg onload="alert(1)">',
+    ]
+    note = create(client, title="<script>alert('title')</script>", body="\n\n".join(payloads))
+    html = page(client, note["view_url"])
+    tags = elements(html)
+    scripts = [attrs.get("src") for tag, attrs in tags if tag == "script"]
+    assert scripts == ["/static/js/app.js"]  # ours, and nothing else
+    assert not [tag for tag, _ in tags if tag in {"iframe", "svg", "object", "embed"}]
+    for tag, attrs in tags:
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        for name in ("href", "src"):
+            assert not (attrs.get(name) or "").strip().lower().startswith("javascript:"), (tag, attrs)
+    assert texts_of(html, "rendered")[0].startswith("<script>alert(1)</script>")  # shown as text
+    assert "<script>alert('title')</script>" in texts_of(html, "note")[0]  # the title, escaped
+
+
+def test_first_time_user_sees_what_to_do(client):
+    html = page(client, "/")
+    assert "Write your first note" in html
+    assert "Ctrl</kbd>+<kbd>N" in html
+
+
+def test_list_previews_are_plain_text(client):
+    create(client, title="Report", body="## Summary\n\nGrew **12%**, see [the chart](http://x).\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    create(client, title="", body="First line is the title\nand this is the preview")
+    previews = texts_of(page(client, "/"), "excerpt")
+    assert previews == ["and this is the preview", "Summary Grew 12%, see the chart. a b 1 2"]

@@ -1,0 +1,63 @@
+"""Migrations: shipped in the package, run at start, with a backup, never half-done."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from webapp import create_app, schema
+from webapp.config import TestingConfig
+
+
+def test_head_revision_constant_matches_the_scripts():
+    assert ScriptDirectory.from_config(schema.alembic_config()).get_current_head() == schema.HEAD_REVISION
+
+
+def test_empty_database_is_created_at_the_newest_schema(data_dir):
+    create_app(TestingConfig, instance_path=str(data_dir))
+    with sqlite3.connect(data_dir / "inkwell.sqlite3") as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (schema.HEAD_REVISION,)
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"notes", "tags", "note_tags", "revisions", "attachments", "settings", "api_tokens", "notes_fts"} <= tables
+    assert not (data_dir / "backups").exists()  # nothing to back up in a new database
+
+
+def test_current_database_is_not_touched(app, data_dir):
+    before = (data_dir / "inkwell.sqlite3").stat().st_mtime_ns
+    create_app(TestingConfig, instance_path=str(data_dir))
+    assert (data_dir / "inkwell.sqlite3").stat().st_mtime_ns == before
+
+
+def make_old_database(data_dir):
+    """A database at an older revision that holds data."""
+    with sqlite3.connect(data_dir / "inkwell.sqlite3") as con:
+        con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        con.execute("INSERT INTO alembic_version VALUES ('0000')")
+        con.execute("CREATE TABLE keepsake (text TEXT)")
+        con.execute("INSERT INTO keepsake VALUES ('precious')")
+    con.close()
+
+
+def test_failed_upgrade_leaves_the_database_as_it_was(data_dir):
+    make_old_database(data_dir)  # revision 0000 is unknown to Alembic: the upgrade fails
+    with pytest.raises(schema.SchemaUpgradeError, match="left as it was"):
+        create_app(TestingConfig, instance_path=str(data_dir))
+    with sqlite3.connect(data_dir / "inkwell.sqlite3") as con:
+        assert con.execute("SELECT text FROM keepsake").fetchall() == [("precious",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0000",)]
+    backups = list((data_dir / "backups").glob("inkwell-*.sqlite3"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as con:
+        assert con.execute("SELECT text FROM keepsake").fetchall() == [("precious",)]
+
+
+def test_old_backups_are_pruned(data_dir, app):
+    from webapp import sqlite
+    from webapp.extensions import db
+
+    with app.app_context():
+        for _ in range(7):
+            sqlite.backup_database(db.engine, data_dir / "backups", keep=5)
+    assert len(list((data_dir / "backups").iterdir())) == 5

@@ -1,0 +1,29 @@
+"""HTML forms (Flask-WTF: CSRF protection and field validation)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from .models import BODY_MAX, TAG_MAX, TITLE_MAX
+
+
+class NoteForm(FlaskForm):
+    """Create or edit a note."""
+
+    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
+    body = TextAreaField("Text", validators=[Length(max=BODY_MAX)])
+    tags = StringField("Tags", description="Separate tags with commas", validators=[Length(max=2000)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
+
+
+class TagRenameForm(FlaskForm):
+    """Rename a tag (renaming onto an existing name merges the two)."""
+
+    name = StringField("New name", validators=[InputRequired(), Length(max=TAG_MAX)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -1,0 +1,146 @@
+"""Notes: create, edit (keeping a revision per save), pin, trash, restore, purge, list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import BODY_MAX, TITLE_MAX, Note, Revision, Tag, utcnow
+from . import tags as tag_service
+
+SORTS = {
+    "updated": (Note.updated_at.desc(), Note.id.desc()),
+    "created": (Note.created_at.desc(), Note.id.desc()),
+    "title": (func.lower(Note.title), Note.id),
+}
+
+
+class NoteError(ValueError):
+    """Input the user must correct; `field` names the offending field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class VersionConflict(Exception):
+    """The note changed since the editor loaded it."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(f"note {note.id} is at version {note.version}")
+        self.note = note
+
+
+@dataclass
+class NoteInput:
+    """Validated fields of a note edit."""
+
+    title: str
+    body: str
+    tags: list[str]
+
+
+def validate(title: str, body: str, tags: str | list[str]) -> NoteInput:
+    """Check a note's fields; raise NoteError naming the field."""
+    title = " ".join(title.split())
+    if len(title) > TITLE_MAX:
+        raise NoteError(f"the title can be at most {TITLE_MAX} characters", "title")
+    if len(body) > BODY_MAX:
+        raise NoteError(f"the text can be at most {BODY_MAX:,} characters", "body")
+    body = body.replace("\r\n", "\n")
+    try:
+        names = tag_service.parse_tag_list(tags if isinstance(tags, str) else ",".join(tags))
+    except tag_service.TagError as exc:
+        raise NoteError(str(exc), "tags") from exc
+    return NoteInput(title=title, body=body, tags=names)
+
+
+def create(data: NoteInput, *, pinned: bool = False) -> Note:
+    """Save a new note and its first revision."""
+    note = Note(title=data.title, body=data.body, pinned=pinned)
+    note.tags = tag_service.get_or_create(data.tags)
+    db.session.add(note)
+    db.session.flush()
+    _add_revision(note)
+    db.session.commit()
+    return note
+
+
+def update(note: Note, data: NoteInput, *, expected_version: int | None) -> bool:
+    """Save an edit; return False when nothing changed. Refuse edits of an older version."""
+    if expected_version is not None and expected_version != note.version:
+        raise VersionConflict(note)
+    new_tags = tag_service.get_or_create(data.tags)
+    if note.title == data.title and note.body == data.body and note.tags == new_tags:
+        return False
+    # One flush for the whole edit: loading the old tag collection must not flush a half-done
+    # edit first (each flush of the note bumps its version).
+    with db.session.no_autoflush:
+        note.title, note.body, note.tags = data.title, data.body, new_tags
+        note.updated_at = utcnow()
+        _add_revision(note)
+    db.session.flush()
+    tag_service.delete_unused()
+    db.session.commit()
+    return True
+
+
+def _add_revision(note: Note) -> None:
+    db.session.add(Revision(
+        note_id=note.id, title=note.title, body=note.body, tags=", ".join(t.name for t in note.tags)
+    ))
+
+
+def restore_revision(note: Note, revision: Revision) -> None:
+    """Make an older revision the current text (itself a new revision: nothing is lost)."""
+    update(note, validate(revision.title, revision.body, revision.tags), expected_version=None)
+
+
+def set_pinned(note: Note, pinned: bool) -> None:
+    """Pin or unpin a note."""
+    note.pinned = pinned
+    db.session.commit()
+
+
+def trash(note: Note) -> None:
+    """Move a note to the trash."""
+    note.deleted_at = utcnow()
+    note.pinned = False
+    db.session.commit()
+
+
+def restore(note: Note) -> None:
+    """Take a note out of the trash."""
+    note.deleted_at = None
+    db.session.commit()
+
+
+def purge(note: Note) -> None:
+    """Delete a trashed note for good (with its revisions and attachments)."""
+    from . import attachments
+
+    attachments.delete_files(note.attachments)
+    db.session.delete(note)
+    tag_service.delete_unused()
+    db.session.commit()
+
+
+def empty_trash() -> int:
+    """Purge every note in the trash; return how many."""
+    notes = db.session.scalars(select(Note).where(Note.deleted_at.is_not(None))).all()
+    for note in notes:
+        purge(note)
+    return len(notes)
+
+
+def listing(*, trashed: bool = False, tag: Tag | None = None, sort: str = "updated"):
+    """The SELECT for a notes list: live or trashed, optionally by tag, pinned first."""
+    query = select(Note).options(selectinload(Note.tags))
+    query = query.where(Note.deleted_at.is_not(None) if trashed else Note.deleted_at.is_(None))
+    if tag is not None:
+        query = query.where(Note.tags.contains(tag))
+    order = (Note.deleted_at.desc(),) if trashed else (Note.pinned.desc(), *SORTS.get(sort, SORTS["updated"]))
+    return query.order_by(*order)

@@ -1,0 +1,98 @@
+"""Tags: parsing, lookup, rename and merge."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import TAG_MAX, Tag, note_tags
+
+MAX_TAGS_PER_NOTE = 30
+
+
+class TagError(ValueError):
+    """A tag name or list the user must correct."""
+
+
+def normalize(name: str) -> str:
+    """Trim and collapse whitespace; refuse empty or over-long names."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise TagError("a tag name can't be empty")
+    if len(cleaned) > TAG_MAX:
+        raise TagError(f"a tag name can be at most {TAG_MAX} characters")
+    if "," in cleaned:
+        raise TagError("a tag name can't contain a comma")
+    return cleaned
+
+
+def parse_tag_list(text: str) -> list[str]:
+    """Names from a comma-separated field, de-duplicated without regard to case, in order."""
+    names: dict[str, str] = {}
+    for part in text.split(","):
+        if part.strip():
+            name = normalize(part)
+            names.setdefault(name.lower(), name)
+    if len(names) > MAX_TAGS_PER_NOTE:
+        raise TagError(f"a note can have at most {MAX_TAGS_PER_NOTE} tags")
+    return list(names.values())
+
+
+def get_or_create(names: list[str]) -> list[Tag]:
+    """The Tag rows for `names`, creating the missing ones."""
+    if not names:
+        return []
+    keys = {name.lower(): name for name in names}
+    existing = {tag.key: tag for tag in db.session.scalars(select(Tag).where(Tag.key.in_(keys)))}
+    tags = []
+    for key, name in keys.items():
+        tag = existing.get(key)
+        if tag is None:
+            tag = Tag(name=name, key=key)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def find(name: str) -> Tag | None:
+    """The tag called `name` (any case), if there is one."""
+    return db.session.scalar(select(Tag).where(Tag.key == name.strip().lower()))
+
+
+def with_counts() -> list[tuple[Tag, int]]:
+    """Every tag with how many live notes carry it, by name."""
+    from ..models import Note
+
+    count = func.count(Note.id)
+    rows = db.session.execute(
+        select(Tag, count)
+        .outerjoin(note_tags, note_tags.c.tag_id == Tag.id)
+        .outerjoin(Note, (Note.id == note_tags.c.note_id) & Note.deleted_at.is_(None))
+        .group_by(Tag.id)
+        .order_by(Tag.key)
+    )
+    return [(tag, n) for tag, n in rows]
+
+
+def rename(tag: Tag, new_name: str) -> Tag:
+    """Rename `tag`; if another tag already has that name, merge `tag` into it."""
+    new_name = normalize(new_name)
+    other = find(new_name)
+    if other is None or other.id == tag.id:
+        tag.name, tag.key = new_name, new_name.lower()
+        db.session.commit()
+        return tag
+    for note in list(tag.notes):
+        if other not in note.tags:
+            note.tags.append(other)
+    db.session.delete(tag)
+    db.session.commit()
+    return other
+
+
+def delete_unused() -> int:
+    """Remove tags no note carries any more; return how many."""
+    unused = db.session.scalars(select(Tag).where(~Tag.notes.any())).all()
+    for tag in unused:
+        db.session.delete(tag)
+    return len(unused)

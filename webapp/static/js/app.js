@@ -1,0 +1,139 @@
+// Inkwell's only script: keyboard shortcuts, autosave in the editor, small conveniences.
+// Every page works without it (forms post normally); this makes them feel like an app.
+"use strict";
+
+(function () {
+  const AUTOSAVE_DELAY_MS = 1500;
+
+  function isTyping(event) {
+    const el = event.target;
+    return el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  }
+
+  // --- Shortcuts ------------------------------------------------------------------------------
+  document.addEventListener("keydown", function (event) {
+    const mod = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    if (mod && key === "n") {
+      const link = document.querySelector('[data-shortcut="new"]');
+      if (link) { event.preventDefault(); window.location.href = link.href; }
+    } else if ((mod && key === "k") || (key === "/" && !isTyping(event))) {
+      const box = document.querySelector('[data-shortcut="search"]');
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+    } else if (mod && key === "e") {
+      const link = document.querySelector('[data-shortcut="edit"]');
+      if (link) { event.preventDefault(); window.location.href = link.href; }
+    } else if (mod && key === "s") {
+      event.preventDefault();  // never the browser's "save page as"
+      if (editor) { editor.saveNow(); }
+    }
+  });
+
+  // --- Small conveniences ---------------------------------------------------------------------
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
+  // --- Editor: autosave, a visible save state, no lost edits ----------------------------------
+  const editor = (function () {
+    const form = document.querySelector("form[data-editor]");
+    if (!form) { return null; }
+    const stateEl = form.querySelector("[data-save-state]");
+    const versionEl = form.querySelector('input[name="version"]');
+    let dirty = false, saving = false, again = false, stopped = false, timer = null;
+    let closeAfterSave = false;
+
+    function show(text, kind) {
+      stateEl.textContent = text;
+      stateEl.dataset.kind = kind || "";
+    }
+
+    function clearFieldErrors() {
+      form.querySelectorAll(".js-error").forEach(function (el) { el.remove(); });
+    }
+
+    function showFieldErrors(fields) {
+      Object.entries(fields || {}).forEach(function ([name, message]) {
+        const input = form.querySelector('[name="' + name + '"]');
+        if (!input) { return; }
+        const p = document.createElement("p");
+        p.className = "field-error js-error";
+        p.setAttribute("role", "alert");
+        p.textContent = message;
+        input.insertAdjacentElement("afterend", p);
+      });
+    }
+
+    function markDirty() {
+      if (stopped) { return; }
+      dirty = true;
+      show("Unsaved changes", "dirty");
+      clearTimeout(timer);
+      timer = setTimeout(save, AUTOSAVE_DELAY_MS);
+    }
+
+    async function save() {
+      clearTimeout(timer);
+      if (stopped) { return; }
+      if (saving) { again = true; return; }
+      if (!dirty && !closeAfterSave) { return; }
+      saving = true;
+      dirty = false;
+      show("Saving…", "saving");
+      let response;
+      try {
+        response = await fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          headers: { "Accept": "application/json" },
+          credentials: "same-origin",
+        });
+      } catch (err) {
+        dirty = true;
+        saving = false;
+        show("Not saved: the app is not answering. Retrying…", "error");
+        timer = setTimeout(save, AUTOSAVE_DELAY_MS * 2);
+        return;
+      }
+      saving = false;
+      let data = {};
+      try { data = await response.json(); } catch (err) { /* an HTML error page */ }
+      clearFieldErrors();
+      if (response.ok) {
+        versionEl.value = data.version;
+        if (form.action !== new URL(data.edit_url, window.location.href).href) {
+          form.action = data.edit_url;  // a new note now exists: later saves edit it
+          window.history.replaceState(null, "", data.edit_url);
+        }
+        const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        show(dirty ? "Unsaved changes" : "Saved at " + time, dirty ? "dirty" : "saved");
+        if (closeAfterSave && !dirty) { window.location.href = data.view_url; return; }
+      } else {
+        dirty = true;
+        closeAfterSave = false;
+        const error = data.error || { message: "Not saved (error " + response.status + ")." };
+        if (response.status === 409) { stopped = true; }
+        show("Not saved: " + error.message, "error");
+        showFieldErrors(error.fields);
+      }
+      if (again || (dirty && !stopped && response.ok)) { again = false; timer = setTimeout(save, AUTOSAVE_DELAY_MS); }
+    }
+
+    form.addEventListener("input", markDirty);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();  // save through fetch, then go to the note
+      closeAfterSave = true;
+      dirty = true;
+      save();
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty || saving) { event.preventDefault(); event.returnValue = ""; }
+    });
+    return { saveNow: function () { dirty = true; save(); } };
+  })();
+})();
