@@ -101,3 +101,33 @@ def artifacts_dir() -> Path:
     folder = Path(os.environ.get("ARTIFACTS_DIR", REPO / ".artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [  # as root, offline: no sandbox, and no background calls to the network
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real Chromium (Debian's), driven by Playwright."""
+    need(CHROMIUM is not None, "no chromium installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on 127.0.0.1, as the desktop shell serves it."""
+    from desktop.server import LocalServer
+
+    server = LocalServer()
+    server.serve(app)
+    yield server
+    server.stop()

@@ -1,0 +1,103 @@
+"""A first-time user's flow in a real browser: write, tag, search, trash, restore, export."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser, live_server, app):
+    app.config["WTF_CSRF_ENABLED"] = True  # the real thing: forms carry their token
+    context = browser.new_context(viewport={"width": 1100, "height": 760}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shoot(page, artifacts_dir, name: str) -> None:
+    page.screenshot(path=str(artifacts_dir / f"browser-{name}.png"))
+
+
+def test_first_time_user_flow(page, live_server, artifacts_dir):
+    base = live_server.url
+    page.goto(base)
+    expect(page.get_by_role("heading", name="Welcome to Inkwell")).to_be_visible()
+    shoot(page, artifacts_dir, "empty-state")
+
+    # Write a note; autosave kicks in while typing.
+    page.get_by_role("link", name="Write your first note").click()
+    page.get_by_label("Title").fill("Trip to Lisbon")
+    page.get_by_label("Tags").fill("travel, plans")
+    page.get_by_label("Text").fill("Book **flights** and a room in Alfama.\n\n- pastel de nata\n- tram 28")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    assert re.search(r"/notes/\d+/edit$", page.url)  # the new note now has its own address
+    shoot(page, artifacts_dir, "editor")
+
+    # Ctrl+S saves; the Save button saves and shows the note.
+    page.get_by_label("Text").press("End")
+    page.keyboard.type(" Pack light.")
+    expect(page.locator("[data-save-state]")).to_have_text("Unsaved changes")
+    page.keyboard.press("Control+s")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Trip to Lisbon")).to_be_visible()
+    expect(page.locator(".rendered strong")).to_have_text("flights")
+    shoot(page, artifacts_dir, "note")
+
+    # Search from the keyboard.
+    page.keyboard.press("Control+k")
+    page.keyboard.type("lisb")
+    page.keyboard.press("Enter")
+    expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
+    expect(page.locator(".note-title mark")).to_have_text("Lisbon")
+    shoot(page, artifacts_dir, "search")
+
+    # Filter by tag.
+    page.goto(base)
+    page.get_by_role("link", name="travel").first.click()
+    expect(page.get_by_role("heading", name=re.compile("Notes tagged"))).to_be_visible()
+    expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
+
+    # Export the note as Markdown.
+    page.locator(".note-title").first.click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export .md").click()
+    download = download_info.value
+    assert download.suggested_filename == "Trip to Lisbon.md"
+    assert "Book **flights**" in Path(download.path()).read_text(encoding="utf-8")
+
+    # Trash and restore.
+    page.get_by_role("button", name="Move to trash").click()
+    expect(page.locator(".flash")).to_have_text("“Trip to Lisbon” moved to the trash.")
+    expect(page.locator(".note-title")).to_have_count(0)
+    page.get_by_role("link", name="Trash").click()
+    expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
+    page.get_by_role("button", name="Restore").click()
+    expect(page.locator(".flash")).to_have_text("“Trip to Lisbon” restored.")
+    page.get_by_role("link", name="Notes", exact=True).click()
+    expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
+    shoot(page, artifacts_dir, "list-light")
+    page.emulate_media(color_scheme="dark")
+    shoot(page, artifacts_dir, "list-dark")
+
+
+def test_keyboard_shortcut_for_a_new_note(page, live_server):
+    page.goto(live_server.url)
+    page.keyboard.press("Control+n")
+    expect(page.get_by_role("heading", name="New note")).to_be_visible()
+
+
+def test_no_request_leaves_the_machine(page, live_server):
+    """Offline: every request the pages make goes to the app itself."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(live_server.url)
+    page.goto(live_server.url + "notes/new")
+    assert seen and all(url.startswith(live_server.url) for url in seen), seen
