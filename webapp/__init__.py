@@ -53,10 +53,11 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     sqlite.init_app(app)
     schema.init_app(app)
 
-    from . import security, views
+    from . import cli, security, views
 
     security.init_app(app)
     views.init_app(app)
+    cli.init_app(app)
 
     from .markdown import plain_excerpt
 

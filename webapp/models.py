@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -58,8 +58,9 @@ class Note(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        # The notes list: live notes, pinned first, most recently changed first.
+        # The notes list: live notes, pinned first, then by the chosen order.
         Index("ix_notes_listing", "deleted_at", "pinned", "updated_at"),
+        Index("ix_notes_by_title", "deleted_at", pinned.desc(), func.lower(title)),
     )
 
     @property

@@ -100,6 +100,8 @@ FTS_CREATE = [
         INSERT INTO notes_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
     END""",
     "INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')",
+    # Ranking: bm25 with a title match worth five body matches; `ORDER BY rank` uses it.
+    "INSERT INTO notes_fts(notes_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
 ]
 FTS_DROP = [
     "DROP TRIGGER IF EXISTS notes_fts_update",
@@ -135,28 +137,40 @@ def fts_query(user_query: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words[:32])
 
 
+COUNT_CAP = 1000  # beyond this a count is "more than 1,000": counting every match is slow
+
+
 def search_notes_sql(with_tag: bool) -> str:
-    """Ranked FTS5 search over live notes, with highlighted snippets (bm25: title weighs 5x)."""
+    """One page of ranked matches among live notes, with highlighted title and snippet.
+
+    Two steps: rank every match but keep only the page's ids, then compute highlight() and
+    snippet() for those rows alone (computing them for every match costs more than the ranking).
+    """
     tag_join = "JOIN note_tags nt ON nt.note_id = n.id AND nt.tag_id = :tag_id" if with_tag else ""
     return f"""
-        SELECT n.id,
+        WITH page AS (
+            SELECT n.id AS id, notes_fts.rank AS score
+            FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid {tag_join}
+            WHERE notes_fts MATCH :query AND n.deleted_at IS NULL
+            ORDER BY notes_fts.rank LIMIT :limit OFFSET :offset
+        )
+        SELECT page.id,
                highlight(notes_fts, 0, char(2), char(3)) AS title_hl,
                snippet(notes_fts, 1, char(2), char(3), '…', 24) AS body_hl
-        FROM notes_fts
-        JOIN notes n ON n.id = notes_fts.rowid
-        {tag_join}
-        WHERE notes_fts MATCH :query AND n.deleted_at IS NULL
-        ORDER BY bm25(notes_fts, 5.0, 1.0)
-        LIMIT :limit OFFSET :offset
+        FROM page JOIN notes_fts ON notes_fts.rowid = page.id
+        WHERE notes_fts MATCH :query
+        ORDER BY page.score
     """
 
 
 def count_search_sql(with_tag: bool) -> str:
-    """How many live notes match (for pagination)."""
+    """How many live notes match, counting no further than COUNT_CAP + 1."""
     tag_join = "JOIN note_tags nt ON nt.note_id = n.id AND nt.tag_id = :tag_id" if with_tag else ""
     return f"""
-        SELECT count(*) FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid {tag_join}
-        WHERE notes_fts MATCH :query AND n.deleted_at IS NULL
+        SELECT count(*) FROM (
+            SELECT 1 FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid {tag_join}
+            WHERE notes_fts MATCH :query AND n.deleted_at IS NULL LIMIT {COUNT_CAP + 1}
+        )
     """
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from .. import sqlite
 from ..extensions import db
@@ -35,11 +36,17 @@ class Results:
     total: int
     page: int
     per_page: int
+    cap: int = sqlite.COUNT_CAP
 
     @property
     def pages(self) -> int:
-        """How many pages there are."""
-        return max(1, -(-self.total // self.per_page))
+        """How many pages there are (as far as the capped count can tell)."""
+        return max(1, -(-min(self.total, sqlite.COUNT_CAP) // self.per_page))
+
+    @property
+    def total_is_capped(self) -> bool:
+        """There are more matches than were counted."""
+        return self.total > sqlite.COUNT_CAP
 
 
 def highlight(marked: str) -> Markup:
@@ -62,7 +69,9 @@ def search(query: str, *, tag: Tag | None = None, page: int = 1, per_page: int =
         params["tag_id"] = tag.id
     total = sqlite.run(connection, sqlite.count_search_sql(tag is not None), **params).scalar()
     rows = sqlite.run(connection, sqlite.search_notes_sql(tag is not None), **params).all()
-    notes = {n.id: n for n in db.session.scalars(select(Note).where(Note.id.in_([r.id for r in rows])))}
+    notes = {n.id: n for n in db.session.scalars(
+        select(Note).options(selectinload(Note.tags)).where(Note.id.in_([r.id for r in rows]))
+    )}
     hits = [Hit(notes[r.id], highlight(r.title_hl or notes[r.id].display_title), highlight(r.body_hl or ""))
             for r in rows if r.id in notes]
     return Results(hits, total, page, per_page)

@@ -59,6 +59,11 @@ def find(name: str) -> Tag | None:
     return db.session.scalar(select(Tag).where(Tag.key == name.strip().lower()))
 
 
+def all_tags() -> list[Tag]:
+    """Every tag, by name."""
+    return list(db.session.scalars(select(Tag).order_by(Tag.key)))
+
+
 def with_counts() -> list[tuple[Tag, int]]:
     """Every tag with how many live notes carry it, by name."""
     from ..models import Note

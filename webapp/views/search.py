@@ -25,4 +25,4 @@ def results():
     except search_service.SearchError as exc:
         abort(400, description=str(exc))
     return render_template("search/results.html", query=query, tag=tag, results=found,
-                           tags=tag_service.with_counts())
+                           tags=tag_service.all_tags())

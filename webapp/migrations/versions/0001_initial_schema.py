@@ -40,6 +40,7 @@ def upgrade():
     )
     with op.batch_alter_table('notes', schema=None) as batch_op:
         batch_op.create_index('ix_notes_listing', ['deleted_at', 'pinned', 'updated_at'], unique=False)
+        batch_op.create_index('ix_notes_by_title', ['deleted_at', sa.text('pinned DESC'), sa.text('lower(title)')], unique=False)
 
     op.create_table('settings',
     sa.Column('key', sa.String(length=64), nullable=False),
@@ -113,6 +114,7 @@ def downgrade():
     op.drop_table('tags')
     op.drop_table('settings')
     with op.batch_alter_table('notes', schema=None) as batch_op:
+        batch_op.drop_index('ix_notes_by_title')
         batch_op.drop_index('ix_notes_listing')
 
     op.drop_table('notes')
