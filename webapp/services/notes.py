@@ -52,7 +52,7 @@ def validate(title: str, body: str, tags: str | list[str]) -> NoteInput:
         raise NoteError(f"the text can be at most {BODY_MAX:,} characters", "body")
     body = body.replace("\r\n", "\n")
     try:
-        names = tag_service.parse_tag_list(tags if isinstance(tags, str) else ",".join(tags))
+        names = tag_service.parse_tag_list(tags) if isinstance(tags, str) else tag_service.clean_names(tags)
     except tag_service.TagError as exc:
         raise NoteError(str(exc), "tags") from exc
     return NoteInput(title=title, body=body, tags=names)

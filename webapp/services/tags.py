@@ -27,15 +27,19 @@ def normalize(name: str) -> str:
 
 
 def parse_tag_list(text: str) -> list[str]:
-    """Names from a comma-separated field, de-duplicated without regard to case, in order."""
-    names: dict[str, str] = {}
-    for part in text.split(","):
-        if part.strip():
-            name = normalize(part)
-            names.setdefault(name.lower(), name)
-    if len(names) > MAX_TAGS_PER_NOTE:
+    """Names from a comma-separated field (the HTML form), checked by clean_names()."""
+    return clean_names([part for part in text.split(",") if part.strip()])
+
+
+def clean_names(names: list[str]) -> list[str]:
+    """Normalised names, de-duplicated without regard to case, in order; a TagError if bad."""
+    unique: dict[str, str] = {}
+    for raw in names:
+        name = normalize(raw)
+        unique.setdefault(name.lower(), name)
+    if len(unique) > MAX_TAGS_PER_NOTE:
         raise TagError(f"a note can have at most {MAX_TAGS_PER_NOTE} tags")
-    return list(names.values())
+    return list(unique.values())
 
 
 def get_or_create(names: list[str]) -> list[Tag]:
