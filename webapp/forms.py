@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -27,3 +27,20 @@ class TagRenameForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class SettingsForm(FlaskForm):
+    """Appearance and defaults."""
+
+    theme = SelectField("Theme", choices=[SelectChoice("system", "Follow the system"), SelectChoice("light", "Light"),
+                                          SelectChoice("dark", "Dark")])
+    font_size = IntegerField("Editor font size (px)", validators=[InputRequired(), NumberRange(min=12, max=24)])
+    default_sort = SelectField("Sort notes by", choices=[SelectChoice("updated", "Last changed"),
+                                                         SelectChoice("created", "Created"), SelectChoice("title", "Title")])
+
+
+class TokenForm(FlaskForm):
+    """Create a personal API token."""
+
+    name = StringField("Token name", validators=[InputRequired(), Length(max=100)],
+                       description="What will use it, e.g. “backup script”")

@@ -11,6 +11,7 @@ import urllib.request
 from tests.support.processes import (
     port_from_log,
     port_is_closed,
+    read_line_with,
     read_url,
     running_shell,
     shell_env,
@@ -28,12 +29,12 @@ def test_browser_mode_serves_the_app_and_stops_on_ctrl_c(tmp_path, home, workdir
     args = ["--browser", "--no-open", "--data-dir", str(data)]
     with running_shell(args, env=shell_env(os.environ, home), cwd=workdir) as proc:
         url = read_url(proc)
+        read_line_with(proc, "Press Ctrl+C to stop.")
         assert "Welcome to Inkwell" in fetch(url)[1]
         assert fetch(url + "healthz")[0] == 200
         proc.send_signal(signal.SIGINT)
-        code, out, err = wait_for_exit(proc, timeout=10)
+        code, _, err = wait_for_exit(proc, timeout=10)
     assert code == 0, err
-    assert "Press Ctrl+C to stop." in out
     assert port_is_closed(int(url.rsplit(":", 1)[1].rstrip("/")))
     assert list(workdir.iterdir()) == []  # nothing in the current directory
     assert (data / "data" / "inkwell.sqlite3").is_file()
@@ -59,7 +60,7 @@ def test_no_display_falls_back_to_the_browser(tmp_path, home, workdir):
     # BROWSER=true: Python's webbrowser module "opens" the page with /bin/true.
     env = shell_env(os.environ, home, DISPLAY="", WAYLAND_DISPLAY="", BROWSER="true")
     with running_shell(["--data-dir", str(tmp_path / "d")], env=env, cwd=workdir) as proc:
-        assert "No display found" in proc.stdout.readline()
+        read_line_with(proc, "No display found: opening the app in your web browser instead.")
         assert fetch(read_url(proc))[0] == 200
         proc.send_signal(signal.SIGINT)
         code, _, _ = wait_for_exit(proc, timeout=10)

@@ -45,13 +45,21 @@ def running_shell(args: list[str], *, env: dict, cwd: Path) -> Iterator[subproce
             proc.communicate(timeout=10)
 
 
-def read_url(proc: subprocess.Popen) -> str:
-    """Read stdout lines until the shell prints its URL; return the URL."""
+def read_line_with(proc: subprocess.Popen, text: str) -> str:
+    """Read stdout lines until one contains `text`; return it.
+
+    After this, don't take stdout from communicate(): it reads the pipe itself and misses
+    what this buffered reader has already taken in.
+    """
     for line in proc.stdout:
-        match = URL_PATTERN.search(line)
-        if match:
-            return match.group(0)
-    raise AssertionError("the shell exited without printing its URL")
+        if text in line:
+            return line
+    raise AssertionError(f"the shell exited without printing {text!r}")
+
+
+def read_url(proc: subprocess.Popen) -> str:
+    """Read stdout until the shell prints its URL; return the URL."""
+    return URL_PATTERN.search(read_line_with(proc, "http://127.0.0.1:")).group(0)
 
 
 def port_from_log(log_file: Path, timeout: float) -> int:

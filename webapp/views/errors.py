@@ -33,6 +33,9 @@ def handle_csrf_error(error: CSRFError):
 @bp.app_errorhandler(Exception)
 def handle_unexpected_error(error: Exception):
     """Log the traceback; show the user a plain apology, not the traceback."""
+    propagate = current_app.config["PROPAGATE_EXCEPTIONS"]
+    if propagate or propagate is None and (current_app.testing or current_app.debug):
+        raise error  # tests see the real traceback; development mode shows the debugger
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, InternalServerError.name, "Something went wrong on our side. "
                           "Your saved notes are safe; the details are in the log file.")
