@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -11,7 +12,38 @@ from flask.cli import with_appcontext
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    app.cli.add_command(seed_demo)
+    for command in (seed_demo, export_command, import_command):
+        app.cli.add_command(command)
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_command(path: Path) -> None:
+    """Write every note (with attachments) to the zip file PATH."""
+    from .services import export
+
+    with click.progressbar(length=1, label="Exporting") as bar, open(path, "wb") as target:
+        count = export.export_zip(target, progress=lambda done, total: (setattr(bar, "length", total), bar.update(1)))
+    click.echo(f"Exported {count} notes to {path}.")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(path: Path) -> None:
+    """Import the notes in the zip file PATH (made by export, or any zip of .md files)."""
+    from .services import importer
+
+    try:
+        with click.progressbar(length=1, label="Importing") as bar:
+            report = importer.import_zip(path, progress=lambda done, total: (setattr(bar, "length", total), bar.update(1)))
+    except importer.ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Imported {report.created} notes and {report.attachments} attachments; "
+               f"skipped {report.duplicates} already present.")
+    for problem in report.problems:
+        click.echo(f"  skipped: {problem}", err=True)
 
 
 @click.command("seed-demo")

@@ -18,6 +18,8 @@ class Config:
     AUTO_UPGRADE_DB = True
     BACKUPS_KEPT = 5
     NOTES_PER_PAGE = 30
+    IMPORT_MAX_BYTES = 1 << 30  # what an archive may unpack to
+    IMPORT_MAX_ENTRIES = 100_000
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a desktop app stays open for days
     TESTING = False
     DEBUG = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
@@ -44,3 +45,10 @@ class TokenForm(FlaskForm):
 
     name = StringField("Token name", validators=[InputRequired(), Length(max=100)],
                        description="What will use it, e.g. “backup script”")
+
+
+class ImportForm(FlaskForm):
+    """Upload an export archive."""
+
+    archive = FileField("Archive (.zip)", validators=[FileRequired("Choose a .zip file to import."),
+                                                      FileAllowed(["zip"], "Only .zip archives can be imported.")])

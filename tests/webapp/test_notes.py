@@ -125,7 +125,7 @@ def test_export_one_note_as_markdown(client):
     assert 'filename="Trip plan.md"' in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert text.startswith('---\ntitle: "Trip / plan"\ntags: ["travel"]\n')
-    assert text.endswith("Pack *light*\n")
+    assert text.endswith("\n---\nPack *light*\n")
 
 
 def test_pagination(client, app):

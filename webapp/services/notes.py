@@ -60,12 +60,20 @@ def validate(title: str, body: str, tags: str | list[str]) -> NoteInput:
 
 def create(data: NoteInput, *, pinned: bool = False) -> Note:
     """Save a new note and its first revision."""
-    note = Note(title=data.title, body=data.body, pinned=pinned)
+    note = add(data, pinned=pinned)
+    db.session.commit()
+    return note
+
+
+def add(data: NoteInput, *, pinned: bool = False, created_at=None, updated_at=None) -> Note:
+    """Add a note and its first revision to the session, without committing (for bulk imports)."""
+    now = utcnow()
+    note = Note(title=data.title, body=data.body, pinned=pinned,
+                created_at=created_at or now, updated_at=updated_at or created_at or now)
     note.tags = tag_service.get_or_create(data.tags)
     db.session.add(note)
     db.session.flush()
     _add_revision(note)
-    db.session.commit()
     return note
 
 

@@ -20,6 +20,10 @@ def wants_json() -> bool:
 @bp.app_errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
     """Render any HTTP error (404, 405, 413, ...) for the client."""
+    if error.code == 413:
+        limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
+        return error_response(413, "File too large", f"The file is larger than {limit / 2**20:,.0f} MB, the most "
+                              "this app accepts. Nothing was saved; choose a smaller file.", code="too_large")
     return error_response(error.code or 500, error.name, error.description or "")
 
 

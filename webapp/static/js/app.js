@@ -39,6 +39,25 @@
     });
   });
 
+  // --- Import progress ------------------------------------------------------------------------
+  const jobPanel = document.querySelector("[data-job-status]");
+  if (jobPanel && jobPanel.dataset.state === "running") {
+    const headings = { running: "Importing…", finished: "Import finished", failed: "Import failed" };
+    const poll = async function () {
+      let job;
+      try { job = await (await fetch(jobPanel.dataset.jobStatus)).json(); } catch (err) { setTimeout(poll, 1000); return; }
+      jobPanel.querySelector("[data-job-heading]").textContent = headings[job.state] || job.state;
+      const bar = jobPanel.querySelector("[data-job-progress]");
+      bar.max = job.total || 1;
+      bar.value = job.done;
+      jobPanel.querySelector("[data-job-count]").textContent = job.done + " of " + (job.total || "…") + " notes";
+      jobPanel.querySelector("[data-job-message]").textContent = job.message;
+      jobPanel.dataset.state = job.state;
+      if (job.state === "running") { setTimeout(poll, 300); }
+    };
+    poll();
+  }
+
   // --- Editor: autosave, a visible save state, no lost edits ----------------------------------
   const editor = (function () {
     const form = document.querySelector("form[data-editor]");

@@ -1,0 +1,84 @@
+"""Export everything to a zip; import such a zip (with progress for big archives)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+
+from ..forms import ImportForm
+from ..models import utcnow
+from ..services import export, importer, jobs
+
+bp = Blueprint("transfer", __name__, url_prefix="/transfer")
+
+
+@bp.get("/")
+def index():
+    """Export and import."""
+    return render_template("transfer/index.html", form=ImportForm())
+
+
+@bp.get("/export.zip")
+def export_zip():
+    """Download every note (with attachments) as a zip."""
+    spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)
+    export.export_zip(spool)
+    spool.seek(0)
+    name = f"inkwell-export-{utcnow().strftime('%Y%m%d-%H%M%S')}.zip"
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.post("/import")
+def start_import():
+    """Receive an archive and import it in the background."""
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("transfer/index.html", form=form), 422
+    folder = Path(current_app.instance_path) / "tmp"
+    folder.mkdir(exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, suffix=".zip")
+    with os.fdopen(fd, "wb") as fh:
+        form.archive.data.save(fh)
+    upload = Path(name)
+    if upload.stat().st_size == 0:
+        upload.unlink()
+        form.archive.errors.append("The file is empty.")
+        return render_template("transfer/index.html", form=form), 422
+
+    def work(job):
+        try:
+            report = importer.import_zip(upload, progress=job.progress)
+        finally:
+            upload.unlink(missing_ok=True)
+        message = f"Imported {report.created} note{'s' if report.created != 1 else ''}"
+        message += f" and {report.attachments} attachment{'s' if report.attachments != 1 else ''}"
+        if report.duplicates:
+            message += f"; skipped {report.duplicates} already here"
+        if report.problems:
+            message += f"; {len(report.problems)} skipped: " + "; ".join(report.problems[:5])
+        return report, message + "."
+
+    job = jobs.start("import", work)
+    return redirect(url_for("transfer.job", job_id=job.id))
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id: str):
+    """A job's progress page (updates itself)."""
+    found = jobs.get(job_id)
+    if found is None:
+        abort(404, description="That import is not known (the app may have restarted since).")
+    return render_template("transfer/job.html", job=found.as_dict())
+
+
+@bp.get("/jobs/<job_id>.json")
+def job_status(job_id: str):
+    """A job's progress, for the page's script."""
+    found = jobs.get(job_id)
+    if found is None:
+        return jsonify(error={"code": "not_found", "message": "no such job"}), 404
+    return jsonify(found.as_dict())
