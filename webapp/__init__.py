@@ -61,7 +61,10 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
     from .markdown import plain_excerpt
 
+    from .views.attachments import file_url
+
     app.add_template_filter(plain_excerpt, "excerpt")
+    app.add_template_global(file_url)
 
     @app.context_processor
     def inject_app_info() -> dict[str, Any]:

@@ -65,8 +65,15 @@ def test_first_time_user_flow(page, live_server, artifacts_dir):
     expect(page.get_by_role("heading", name=re.compile("Notes tagged"))).to_be_visible()
     expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
 
-    # Export the note as Markdown.
     page.locator(".note-title").first.click()
+    # Attach an image: it shows on the note.
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "harbour.png", "mimeType": "image/png", "buffer": PNG}])
+    page.get_by_role("button", name="Attach").click()
+    expect(page.locator(".flash")).to_have_text("Attached 1 file.")
+    expect(page.locator(".attachment-list img")).to_have_attribute("alt", "harbour.png")
+
+    # Export the note as Markdown.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export .md").click()
     download = download_info.value
@@ -86,6 +93,26 @@ def test_first_time_user_flow(page, live_server, artifacts_dir):
     shoot(page, artifacts_dir, "list-light")
     page.emulate_media(color_scheme="dark")
     shoot(page, artifacts_dir, "list-dark")
+
+
+PNG = bytes([137, 80, 78, 71, 13, 10, 26, 10]) + bytes(64)
+
+
+def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server):
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Title").fill("With a picture")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    page.reload()  # the editor of the saved note accepts drops
+    transfer = page.evaluate_handle("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], 'drop.png', {type: 'image/png'}));
+        return dt;
+    }""")
+    page.dispatch_event("textarea", "drop", {"dataTransfer": transfer})
+    expect(page.get_by_label("Text")).to_have_value(re.compile(r"^!\[drop\.png\]\(/attachments/\d+/drop\.png\)$"))
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".rendered img")).to_have_attribute("alt", "drop.png")
 
 
 def test_keyboard_shortcut_for_a_new_note(page, live_server):

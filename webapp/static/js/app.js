@@ -39,6 +39,52 @@
     });
   });
 
+  // --- Attachments: drag and drop ------------------------------------------------------------
+  function csrfToken(root) {
+    const input = (root || document).querySelector('input[name="csrf_token"]');
+    return input ? input.value : "";
+  }
+
+  async function uploadFiles(url, files, token) {
+    const body = new FormData();
+    body.append("csrf_token", token);
+    Array.from(files).forEach(function (file) { body.append("files", file); });
+    const response = await fetch(url, { method: "POST", body: body, headers: { "Accept": "application/json" } });
+    let data = {};
+    try { data = await response.json(); } catch (err) { data = { problems: ["Upload failed (" + response.status + ")."] }; }
+    return data;
+  }
+
+  function acceptDrops(target, highlight, onFiles) {
+    ["dragenter", "dragover"].forEach(function (type) {
+      target.addEventListener(type, function (event) {
+        if (event.dataTransfer && Array.from(event.dataTransfer.types).includes("Files")) {
+          event.preventDefault();
+          highlight.classList.add("dragging");
+        }
+      });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      target.addEventListener(type, function () { highlight.classList.remove("dragging"); });
+    });
+    target.addEventListener("drop", function (event) {
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        event.preventDefault();
+        onFiles(event.dataTransfer.files);
+      }
+    });
+  }
+
+  const dropzone = document.querySelector("[data-dropzone]");
+  if (dropzone) {
+    const form = dropzone.querySelector("form[data-upload]");
+    acceptDrops(dropzone, dropzone, async function (files) {
+      const data = await uploadFiles(form.action, files, csrfToken(form));
+      if (data.problems && data.problems.length) { window.alert(data.problems.join("\n")); }
+      window.location.reload();
+    });
+  }
+
   // --- Import progress ------------------------------------------------------------------------
   const jobPanel = document.querySelector("[data-job-status]");
   if (jobPanel && jobPanel.dataset.state === "running") {
@@ -144,6 +190,19 @@
     }
 
     form.addEventListener("input", markDirty);
+    const textarea = form.querySelector("textarea");
+    if (form.dataset.uploadUrl && textarea) {
+      // Dropping files on the text attaches them and inserts a Markdown link where the caret is.
+      acceptDrops(textarea, textarea, async function (files) {
+        show("Attaching…", "saving");
+        const data = await uploadFiles(form.dataset.uploadUrl, files, csrfToken(form));
+        const links = (data.attachments || []).map(function (a) {
+          return (a.image ? "!" : "") + "[" + a.name.replace(/[\[\]]/g, "") + "](" + a.url.replace(/ /g, "%20") + ")";
+        }).join("\n");
+        if (links) { textarea.setRangeText(links, textarea.selectionStart, textarea.selectionEnd, "end"); markDirty(); }
+        if (data.problems && data.problems.length) { show("Not attached: " + data.problems.join(" "), "error"); }
+      });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();  // save through fetch, then go to the note
       closeAfterSave = true;
