@@ -54,7 +54,9 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     schema.init_app(app)
 
     from . import cli, security, views
+    from .services import lock
 
+    lock.init_app(app)
     security.init_app(app)
     views.init_app(app)
     cli.init_app(app)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from .models import BODY_MAX, TAG_MAX, TITLE_MAX
@@ -52,3 +61,22 @@ class ImportForm(FlaskForm):
 
     archive = FileField("Archive (.zip)", validators=[FileRequired("Choose a .zip file to import."),
                                                       FileAllowed(["zip"], "Only .zip archives can be imported.")])
+
+
+class UnlockForm(FlaskForm):
+    """The lock screen."""
+
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class LockSettingsForm(FlaskForm):
+    """Set, change or remove the lock password."""
+
+    current_password = PasswordField("Current password", validators=[Length(max=200)],
+                                     description="Needed to change or remove a password that is set")
+    new_password = PasswordField("New password (or PIN)", validators=[Optional(), Length(min=4, max=200)])
+    confirm = PasswordField("Repeat the new password", validators=[EqualTo("new_password", "The passwords differ.")])
+    idle_minutes = IntegerField("Lock after this many idle minutes (0: only on start)",
+                                validators=[InputRequired(), NumberRange(min=0, max=1440)])
+    remove = BooleanField("Remove the lock password")

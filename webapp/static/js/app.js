@@ -85,6 +85,23 @@
     });
   }
 
+  // --- App lock: after the idle time, reload; the server then shows the lock screen ----------
+  const idleMinutes = parseInt(document.body.dataset.lockIdleMinutes || "0", 10);
+  if (idleMinutes > 0) {
+    let idleTimer = null;
+    const arm = function () {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(function () {
+        if (editor) { editor.saveNow(); }
+        setTimeout(function () { window.location.reload(); }, 1000);
+      }, idleMinutes * 60 * 1000 + 1000);
+    };
+    ["keydown", "pointerdown", "pointermove", "wheel"].forEach(function (type) {
+      document.addEventListener(type, arm, { passive: true });
+    });
+    arm();
+  }
+
   // --- Import progress ------------------------------------------------------------------------
   const jobPanel = document.querySelector("[data-job-status]");
   if (jobPanel && jobPanel.dataset.state === "running") {

@@ -1,0 +1,71 @@
+"""The lock screen, and the guard that sends every request there while the app is locked."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+
+from ..forms import ActionForm, UnlockForm
+from ..services import lock as lock_service
+from .errors import wants_json
+
+bp = Blueprint("lock", __name__)
+
+OPEN_ENDPOINTS = {"lock.unlock", "lock.unlock_submit", "static", "health.healthz", "api.openapi"}
+FAILED_ATTEMPT_DELAY = 1.0  # seconds: slows guessing down; the app is local, so it is enough
+
+
+@bp.before_app_request
+def require_unlock():
+    """While the app is locked, only the lock screen answers (API token requests excepted)."""
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+        return None
+    if request.blueprint == "api" and request.headers.get("Authorization"):
+        return None  # scripts with a personal token; the API checks the token itself
+    if not lock_service.enabled() or lock_service.is_unlocked():
+        if lock_service.enabled() and not request.path.endswith(".json"):
+            lock_service.touch()  # activity; progress polling doesn't count
+        return None
+    if wants_json():
+        return jsonify(error={"code": "locked", "message": "the app is locked: unlock it in its window"}), 403
+    target = request.full_path if request.method == "GET" else url_for("notes.index")
+    return redirect(url_for("lock.unlock", next=target.rstrip("?")))
+
+
+@bp.get("/lock")
+def unlock():
+    """The lock screen."""
+    if lock_service.enabled() and lock_service.is_unlocked():
+        return redirect(url_for("notes.index"))
+    return render_template("lock.html", form=UnlockForm(next=request.args.get("next", "")))
+
+
+@bp.post("/lock")
+def unlock_submit():
+    """Check the password."""
+    form = UnlockForm()
+    if form.validate_on_submit() and lock_service.check_password(form.password.data):
+        lock_service.mark_unlocked()
+        target = form.next.data or ""
+        # Only a path of this app: never an open redirect.
+        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("notes.index"))
+    if form.password.data:
+        time.sleep(FAILED_ATTEMPT_DELAY if not current_app.testing else 0)
+        form.password.errors.append("That is not the password.")
+    return render_template("lock.html", form=form), 401
+
+
+@bp.post("/lock/now")
+def lock_now():
+    """Lock the app at once."""
+    if ActionForm().validate_on_submit():
+        lock_service.lock()
+    return redirect(url_for("lock.unlock"))
+
+
+@bp.app_context_processor
+def lock_state():
+    """Templates show "Lock now" and the idle timer when a lock is set."""
+    enabled = lock_service.enabled()
+    return {"lock_enabled": enabled, "lock_idle_minutes": lock_service.idle_minutes() if enabled else 0}
