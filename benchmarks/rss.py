@@ -10,6 +10,9 @@ import resource
 import runpy
 import sys
 
+# Python put this script's folder first on sys.path; there, benchmarks/webapp.py would shadow
+# the webapp package.
+sys.path.pop(0)
 module = sys.argv[2]
 sys.argv = [module, *sys.argv[3:]]
 captured = io.StringIO()

@@ -93,7 +93,12 @@ class AppLaunch:
 
 def flask_config(paths: AppPaths, instance: InstanceConfig) -> dict:
     """Flask settings the shell hands to the app: the user's overrides, then the shell's own."""
-    return {**instance.flask, "SECRET_KEY": load_secret_key(paths.secret_key_file), "DESKTOP": True}
+    return {
+        **instance.flask,
+        "SECRET_KEY": load_secret_key(paths.secret_key_file),
+        "DESKTOP": True,
+        "DESKTOP_CACHE_DIR": str(paths.cache),  # for what the app can rebuild (compiled templates)
+    }
 
 
 def startup_error_page(kit: KitSettings, exc: BaseException, log_file) -> str:

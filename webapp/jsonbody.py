@@ -83,7 +83,7 @@ def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:  # "²".isdigit() is True
         raise ApiError(400, "bad_parameter", f"{name} must be a whole number from {minimum} to {maximum}",
                        {name: "out of range or not a number"})
     return int(raw)

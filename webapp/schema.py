@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from . import sqlite
 from .extensions import db
@@ -44,9 +45,13 @@ def init_app(app: Flask) -> None:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is at, or None for a database Alembic never touched."""
-    if not inspect(connection).has_table("alembic_version"):
-        return None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    # A plain SELECT (not SQLAlchemy's inspector, which costs more than the query): this
+    # runs at every start.
+    try:
+        with connection.begin_nested() if connection.in_transaction() else connection.begin():
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None  # no such table yet
 
 
 def upgrade_database(app: Flask) -> Path | None:
@@ -55,9 +60,9 @@ def upgrade_database(app: Flask) -> Path | None:
         engine = db.engine
         with engine.connect() as connection:
             current = current_revision(connection)
+            if current == HEAD_REVISION:
+                return None
             has_tables = bool(inspect(connection).get_table_names())
-        if current == HEAD_REVISION:
-            return None
         backup = None
         if has_tables and engine.dialect.name == "sqlite":
             backup = sqlite.backup_database(engine, Path(app.instance_path) / "backups", keep=app.config["BACKUPS_KEPT"])

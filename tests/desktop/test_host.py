@@ -64,3 +64,16 @@ def test_bug_in_factory_keeps_its_traceback(tmp_path):
     with pytest.raises(RuntimeError, match="the factory is broken"):
         load("sample_apps:create_failing_app", tmp_path)
     sys.modules.pop("sample_apps", None)
+
+
+def test_shell_config_gives_the_app_a_template_cache(tmp_path):
+    from desktop.app import flask_config
+    from desktop.config import InstanceConfig
+    from desktop.paths import resolve_paths
+
+    paths = resolve_paths("Inkwell", tmp_path)
+    paths.create()
+    app = load("webapp:create_app", tmp_path / "data", **flask_config(paths, InstanceConfig()))
+    app.test_client().get("/")
+    assert list((paths.cache / "templates").glob("*.cache"))  # compiled once, kept for the next start
+    close_app_resources(app)

@@ -184,3 +184,9 @@ def test_list_previews_are_plain_text(client):
     create(client, title="", body="First line is the title\nand this is the preview")
     previews = texts_of(page(client, "/"), "excerpt")
     assert previews == ["and this is the preview", "Summary Grew 12%, see the chart. a b 1 2"]
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "𝟙"])  # digits to str.isdigit(), not to int()
+def test_unicode_digits_in_page_numbers_are_a_400(client, value):
+    assert client.get("/", query_string={"page": value}).status_code == 400
+    assert client.get("/api/v1/notes", query_string={"page": value}).status_code == 400

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -37,14 +37,16 @@ def _get(key: str) -> str | None:
 
 
 def enabled() -> bool:
-    """A lock password is set."""
-    return _get(HASH_KEY) is not None
+    """A lock password is set (looked up once per request)."""
+    if "lock_enabled" not in g:
+        g.lock_enabled = _get(HASH_KEY) is not None
+    return g.lock_enabled
 
 
 def idle_minutes() -> int:
     """Minutes without activity before the app locks itself (0: never)."""
     value = _get(IDLE_KEY)
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if value and value.isascii() and value.isdigit() else 0
 
 
 def check_password(password: str) -> bool:
@@ -59,6 +61,7 @@ def set_password(password: str | None, *, idle: int) -> None:
         raise LockError(f"the password must have {MIN_LENGTH} to {MAX_LENGTH} characters")
     if not 0 <= idle <= 24 * 60:
         raise LockError("the idle time must be 0 to 1440 minutes")
+    g.pop("lock_enabled", None)
     if password is None:
         row = db.session.get(Setting, HASH_KEY)
         if row is not None:
