@@ -91,6 +91,19 @@ SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer"}, "total_is_capped": {"type": "boolean"},
         },
     },
+    "Attachment": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "name", "content_type", "size", "created_at", "url"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "content_type": {"type": "string", "description": "decided from the file's bytes"},
+            "size": {"type": "integer"}, "created_at": TIMESTAMP, "url": {"type": "string"},
+        },
+    },
+    "AttachmentList": {
+        "type": "object", "required": ["items"], "additionalProperties": False,
+        "properties": {"items": {"type": "array", "items": _ref("Attachment")}},
+    },
     "Error": {
         "type": "object", "required": ["error"], "additionalProperties": False,
         "properties": {"error": {
@@ -171,6 +184,29 @@ def document() -> dict[str, Any]:
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
                         "type": "object", "additionalProperties": False}}}},
                     "responses": {"200": _json(_ref("Note"), "The restored note"), **ERRORS},
+                },
+            },
+            "/notes/{note_id}/attachments": {
+                "parameters": [NOTE_ID],
+                "get": {
+                    "operationId": "listAttachments", "summary": "A note's attachments",
+                    "responses": {"200": _json(_ref("AttachmentList"), "The attachments"), **ERRORS},
+                },
+                "post": {
+                    "operationId": "uploadAttachments", "summary": "Attach files (needs a personal token)",
+                    "security": [{"token": []}],
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                        "type": "object", "properties": {"files": {"type": "array", "items": {
+                            "type": "string", "contentMediaType": "application/octet-stream"}}}}}}},
+                    "responses": {"201": _json(_ref("AttachmentList"), "The new attachments"), **ERRORS},
+                },
+            },
+            "/attachments/{attachment_id}": {
+                "parameters": [{"name": "attachment_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 0}}],
+                "delete": {
+                    "operationId": "deleteAttachment", "summary": "Remove an attachment",
+                    "responses": {"204": {"description": "Removed"}, **ERRORS},
                 },
             },
             "/tags": {

@@ -136,3 +136,30 @@ def test_tokens(client, app):
         response = client.get("/api/v1/notes", headers={"Authorization": header})
         assert response.status_code == 401
         assert response.json["error"]["code"] == "invalid_token"
+
+
+def test_attachments_through_the_api(api, app):
+    import io
+
+    with app.app_context():
+        _, token = tokens.create("uploader")
+    auth = {"Authorization": f"Bearer {token}"}
+    note = new_note(api)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    path = f"/api/v1/notes/{note['id']}/attachments"
+    no_token = api.post(path, data={"files": (io.BytesIO(png), "a.png")}, content_type="multipart/form-data")
+    assert no_token.status_code == 401 and no_token.json["error"]["code"] == "token_required"
+    created = api.post(path, data={"files": [(io.BytesIO(png), "a.png"), (io.BytesIO(b"hi"), "b.txt")]},
+                       content_type="multipart/form-data", headers=auth)
+    assert created.status_code == 201
+    assert [(a["name"], a["content_type"]) for a in created.json["items"]] == [
+        ("a.png", "image/png"), ("b.txt", "application/octet-stream")]
+    assert len(api.get(path).json["items"]) == 2
+    refused = api.post(path, data={"files": [(io.BytesIO(png), "c.png"), (io.BytesIO(b""), "empty.txt")]},
+                       content_type="multipart/form-data", headers=auth)
+    assert refused.status_code == 422 and refused.json["error"]["fields"] == {"empty.txt": "the file is empty"}
+    assert len(api.get(path).json["items"]) == 2  # all or nothing
+    first = created.json["items"][0]["id"]
+    assert api.delete(f"/api/v1/attachments/{first}", headers={"Content-Type": "application/json"}).status_code == 204
+    assert [a["name"] for a in api.get(path).json["items"]] == ["b.txt"]
+    assert api.delete(f"/api/v1/attachments/{first}", headers={"Content-Type": "application/json"}).status_code == 404

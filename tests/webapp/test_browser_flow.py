@@ -128,3 +128,28 @@ def test_no_request_leaves_the_machine(page, live_server):
     page.goto(live_server.url)
     page.goto(live_server.url + "notes/new")
     assert seen and all(url.startswith(live_server.url) for url in seen), seen
+
+
+MAIN_PAGES = {
+    "notes": "", "note": "notes/1", "editor": "notes/1/edit", "new-note": "notes/new", "search": "search?q=lisbon",
+    "tags": "tags", "trash": "trash", "history": "notes/1/revisions", "settings": "settings/", "export": "transfer/",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages_render_cleanly(page, live_server, client, artifacts_dir, scheme):
+    """Every main page renders, in both colour schemes, with nothing refused by the CSP."""
+    client.post("/api/v1/notes", json={"title": "Trip to Lisbon", "body": "# Plan\n\n- **flights**\n- tram 28",
+                                       "tags": ["travel"]})
+    client.post("/api/v1/notes", json={"title": "Old draft", "body": "scrap"})
+    client.delete("/api/v1/notes/2", headers={"Content-Type": "application/json"})
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in {"error", "warning"} else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.emulate_media(color_scheme=scheme)
+    for name, path in MAIN_PAGES.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        expect(page.locator("h1").first).to_be_visible()
+        page.screenshot(path=str(artifacts_dir / f"page-{name}-{scheme}.png"), full_page=True)
+    assert problems == []

@@ -13,11 +13,14 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
 from ..jsonbody import ApiError, Field, query_bool, query_int, read_object
-from ..models import BODY_MAX, TITLE_MAX, Note
+from ..models import BODY_MAX, TITLE_MAX, Attachment, Note
+from ..services import attachments as attachment_service
 from ..services import notes as note_service
 from ..services import search as search_service
 from ..services import tags as tag_service
 from ..services import tokens
+
+from .attachments import file_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -42,7 +45,10 @@ def authenticate() -> None:
         g.api_token = tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
         if g.api_token is None:
             raise ApiError(401, "invalid_token", "the API token is missing, malformed or revoked")
-    if request.method not in SAFE_METHODS and not request.is_json:
+    if request.method not in SAFE_METHODS and not request.is_json and g.api_token is None:
+        if request.mimetype == "multipart/form-data":  # a cross-site form can send this: a token is needed
+            raise ApiError(401, "token_required", "sending files through the API needs a personal token "
+                           "(Authorization: Bearer ink_...)")
         raise ApiError(415, "unsupported_media_type", "send the request body as JSON (Content-Type: application/json)")
 
 
@@ -170,6 +176,58 @@ def restore_note(note_id: int):
     if note.in_trash:
         note_service.restore(note)
     return jsonify(note_json(note))
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """An attachment as the API shows it."""
+    return {
+        "id": attachment.id,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "created_at": attachment.created_at.isoformat() + "Z",
+        "url": file_url(attachment),
+    }
+
+
+@bp.get("/notes/<int:note_id>/attachments")
+def list_attachments(note_id: int):
+    """A note's attachments."""
+    return jsonify(items=[attachment_json(a) for a in find_note(note_id).attachments])
+
+
+@bp.post("/notes/<int:note_id>/attachments")
+def upload_attachments(note_id: int):
+    """Attach files (multipart/form-data, field "files"; needs a personal token)."""
+    note = find_note(note_id)
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        raise ApiError(422, "validation_failed", "send one or more files in the field \"files\"",
+                       {"files": "no file received"})
+    added, problems = [], {}
+    for upload in files:
+        try:
+            added.append(attachment_service.store(note, upload.filename, upload.read()))
+        except attachment_service.AttachmentError as exc:
+            problems[attachment_service.clean_name(upload.filename)] = str(exc)
+    if problems:
+        db.session.rollback()
+        attachment_service.delete_files(added)
+        raise ApiError(422, "validation_failed", "some files can't be attached; none were", problems)
+    db.session.commit()
+    return jsonify(items=[attachment_json(a) for a in added]), 201
+
+
+@bp.delete("/attachments/<int:attachment_id>")
+def delete_attachment(attachment_id: int):
+    """Remove an attachment and its file."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise ApiError(404, "not_found", f"there is no attachment with id {attachment_id}")
+    attachment_service.delete_files([attachment])
+    db.session.delete(attachment)
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/tags")
