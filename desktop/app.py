@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import html
 import logging
+import os
 import signal
 import sys
 import threading
@@ -186,6 +187,7 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
         log.info("received %s: closing", signal.Signals(signum).name)
         # Closing may wait on the GUI loop, which runs on this thread: don't block the handler.
         threading.Thread(target=stop, name="stop-on-signal", daemon=True).start()
+        threading.Thread(target=_exit_if_stuck, name="stop-watchdog", daemon=True).start()
 
     previous = {sig: signal.signal(sig, handler) for sig in wanted}
     try:
@@ -193,6 +195,21 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+STOP_GRACE_SECONDS = 5.0
+
+
+def _exit_if_stuck() -> None:
+    """A stop was asked for: if the process is still here after a grace period, end it.
+
+    Every write is its own committed transaction, so ending the process loses nothing saved;
+    a hung GUI toolkit must not keep the app (and its port) alive after logout or Ctrl+C.
+    """
+    time.sleep(STOP_GRACE_SECONDS)
+    log.error("still running %.0f s after the stop request: exiting now", STOP_GRACE_SECONDS)
+    logging.shutdown()
+    os._exit(EX_SOFTWARE)
 
 
 def _tell(message: str) -> None:

@@ -51,6 +51,11 @@ class NativeWindow:
             raise DisplayError(f"pywebview cannot load its GUI toolkit: {exc}") from exc
         self._webview = webview
         _route_pywebview_logs_to_root()
+        # Downloads (the notes export) ask where to save with the native save dialog; pages
+        # come only from our own server, never from file:// URLs.
+        webview.settings["ALLOW_DOWNLOADS"] = True
+        webview.settings["ALLOW_FILE_URLS"] = False
+        platform.adapt_webview()
         window_settings = self.kit.window
         self._window = webview.create_window(
             window_settings.title,
@@ -98,6 +103,7 @@ class NativeWindow:
     def close(self) -> None:
         """Close the window (safe from any thread, and more than once)."""
         if self._window is not None and not self.closed.is_set():
+            platforms.current().close_modal_dialogs()  # e.g. a save dialog left open
             self._window.destroy()
 
 

@@ -9,6 +9,14 @@ def prepare_environment() -> None:
     """Nothing known to set."""
 
 
+def adapt_webview() -> None:
+    """Nothing to work around here."""
+
+
+def close_modal_dialogs() -> None:
+    """Not needed here: closing the window ends its dialogs."""
+
+
 def has_display() -> bool:
     """Assume a display; pywebview will say if there is none."""
     return True

@@ -17,6 +17,50 @@ def prepare_environment() -> None:
     os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
 
 
+def adapt_webview() -> None:
+    """Work around pywebview GTK bugs we depend on not hitting.
+
+    pywebview opens its save dialog in the folder GLib reports as the user's Downloads folder,
+    which is None when the XDG user folders are not set up (minimal installs, new accounts):
+    the dialog then fails inside a GTK callback and the download silently does nothing.
+    """
+    from webview.platforms import gtk as pywebview_gtk
+
+    original = pywebview_gtk.BrowserView.create_file_dialog
+    if getattr(original, "_desktop_patched", False):
+        return
+
+    def create_file_dialog(self, dialog_type, directory, *args, **kwargs):
+        if not directory or not os.path.isdir(directory):
+            directory = _downloads_dir()
+        return original(self, dialog_type, directory, *args, **kwargs)
+
+    create_file_dialog._desktop_patched = True
+    pywebview_gtk.BrowserView.create_file_dialog = create_file_dialog
+
+
+def close_modal_dialogs() -> None:
+    """Answer "Cancel" to any open GTK dialog (a modal dialog's loop would outlive the window)."""
+    from gi.repository import GLib, Gtk
+
+    def close() -> bool:
+        for window in Gtk.Window.list_toplevels():
+            if isinstance(window, Gtk.Dialog) and window.get_visible():
+                window.response(Gtk.ResponseType.CANCEL)
+        return False  # run once
+
+    GLib.idle_add(close)
+
+
+def _downloads_dir() -> str:
+    from platformdirs import user_downloads_dir
+
+    for candidate in (user_downloads_dir(), os.path.expanduser("~")):
+        if os.path.isdir(candidate):
+            return candidate
+    return "/"
+
+
 def has_display() -> bool:
     """An X11 or Wayland display is reachable."""
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -11,6 +11,14 @@ def prepare_environment() -> None:
     """Nothing to set on macOS."""
 
 
+def adapt_webview() -> None:
+    """Nothing to work around here."""
+
+
+def close_modal_dialogs() -> None:
+    """Not needed here: closing the window ends its dialogs."""
+
+
 def has_display() -> bool:
     """A logged-in macOS session always has a display."""
     return True

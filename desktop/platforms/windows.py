@@ -9,6 +9,14 @@ def prepare_environment() -> None:
     """Nothing to set on Windows."""
 
 
+def adapt_webview() -> None:
+    """Nothing to work around here."""
+
+
+def close_modal_dialogs() -> None:
+    """Not needed here: closing the window ends its dialogs."""
+
+
 def has_display() -> bool:
     """A Windows session always has a desktop to draw on."""
     return True

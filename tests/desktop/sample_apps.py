@@ -30,3 +30,14 @@ def create_failing_app():
 
 
 not_an_app = 42
+
+
+def create_download_app():
+    """A start page that immediately downloads a file (as the notes export does when clicked)."""
+    app = Flask(__name__)
+    app.get("/")(lambda: '<title>Download</title><meta http-equiv="refresh" content="0;url=/export.zip">')
+    app.get("/export.zip", endpoint="export")(
+        lambda: (b"PK\x05\x06" + bytes(18), {"Content-Type": "application/zip",
+                                             "Content-Disposition": "attachment; filename=notes.zip"})
+    )
+    return app

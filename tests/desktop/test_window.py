@@ -137,3 +137,14 @@ def test_start_up_error_shows_a_native_dialog(display_env, tmp_path, home, workd
         proc.send_signal(signal.SIGTERM)
         wait_for_exit(proc, timeout=10)
     assert "cannot import 'no_such_module_xyz'" in (tmp_path / "d" / "logs" / "app.log").read_text()
+
+
+def test_downloads_ask_where_to_save_with_a_native_dialog(display_env, tmp_path, home, workdir, artifacts_dir):
+    env = shell_env(display_env, home, PYTHONPATH=str(HERE))
+    args = ["--data-dir", str(tmp_path / "d"), "--app", "sample_apps:create_download_app"]
+    with running_shell(args, env=env, cwd=workdir) as proc:
+        wait_for_window(display_env, "Save file", timeout=60)
+        screenshot(display_env).save(artifacts_dir / "download-save-dialog.png")
+        proc.send_signal(signal.SIGTERM)
+        code, _, err = wait_for_exit(proc, timeout=10)
+    assert code == 0, err
