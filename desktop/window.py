@@ -69,6 +69,7 @@ class NativeWindow:
         self._window.events.closed += self.closed.set
         icon = self.kit.icon_path()
         self.storage_path.mkdir(parents=True, exist_ok=True)
+        log.debug("starting the GUI loop (%s)", platform.GUI)
         try:
             webview.start(
                 on_started,
