@@ -40,7 +40,8 @@ APT_RUN = [
     "xdg-utils",
 ]
 # The tests also drive a virtual display, take screenshots, list windows and use a real browser.
-APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "chromium"]
+# The bundle tests run PyInstaller (which needs objdump) and dpkg-deb.
+APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "chromium", "binutils"]
 
 
 def say(message: str) -> None:
@@ -146,7 +147,7 @@ def main(argv: list[str]) -> int:
         rest = rest[1:]
     with_tests = command == "test"
     ensure_system_packages(with_tests)
-    python = ensure_venv({"test"} if with_tests else set())
+    python = ensure_venv({"test", "package"} if with_tests else set())
     if command == "run":
         say("launching the app")
         cmd = [str(python), "-m", "desktop", *rest]

@@ -34,15 +34,20 @@ def start_shell(args: list[str], *, env: dict, cwd: Path) -> subprocess.Popen:
 
 
 @contextlib.contextmanager
-def running_shell(args: list[str], *, env: dict, cwd: Path) -> Iterator[subprocess.Popen]:
-    """start_shell() that is killed on the way out if the test left it running."""
-    proc = start_shell(args, env=env, cwd=cwd)
+def running(command: list[str], *, env: dict, cwd: Path) -> Iterator[subprocess.Popen]:
+    """A process with piped output, killed and reaped on the way out if still running."""
+    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         yield proc
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate(timeout=10)
+        proc.communicate(timeout=10)
+
+
+def running_shell(args: list[str], *, env: dict, cwd: Path):
+    """`python -m desktop ARGS`, as running()."""
+    return running([sys.executable, "-m", "desktop", *args], env=env, cwd=cwd)
 
 
 def read_line_with(proc: subprocess.Popen, text: str) -> str:

@@ -1,0 +1,1 @@
+"""Installers built around the PyInstaller bundle, one module per format."""

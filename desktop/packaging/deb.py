@@ -1,0 +1,83 @@
+"""A Debian package around the onedir bundle: /opt/<app>, a launcher on PATH, a desktop entry.
+
+PyInstaller has no WebKit2GTK hook: the bundle runs on the system's libwebkit2gtk-4.1 and its
+helper processes, so the package declares that dependency instead of hiding it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..kit import KitSettings
+
+DEPENDS = "libwebkit2gtk-4.1-0, libgtk-3-0, libglib2.0-0"
+CATEGORIES = "Office;Utility;"
+
+
+def package_name(kit: KitSettings) -> str:
+    """A valid Debian package name from the app's name."""
+    name = re.sub(r"[^a-z0-9.+-]+", "-", kit.name.lower()).strip("-.+")
+    return name if len(name) >= 2 else f"{name}-app"
+
+
+def desktop_entry(kit: KitSettings, command: str, description: str) -> str:
+    """The freedesktop.org .desktop file."""
+    return "\n".join([
+        "[Desktop Entry]",
+        "Type=Application",
+        f"Name={kit.window.title}",
+        f"Comment={description}",
+        f"Exec={command}",
+        f"Icon={kit.app_id}",
+        "Terminal=false",
+        f"Categories={CATEGORIES}",
+        f"StartupWMClass={kit.name}",
+        "",
+    ])
+
+
+def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path, description: str = "") -> Path:
+    """Build <name>_<version>_<arch>.deb from the onedir `bundle`; return its path."""
+    name = package_name(kit)
+    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True).stdout.strip()
+    description = description or f"{kit.name}, a desktop app"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        install_dir = root / "opt" / name
+        shutil.copytree(bundle, install_dir, symlinks=True)
+        launcher = root / "usr" / "bin" / name
+        launcher.parent.mkdir(parents=True)
+        launcher.symlink_to(f"/opt/{name}/{kit.name}")
+        applications = root / "usr" / "share" / "applications"
+        applications.mkdir(parents=True)
+        (applications / f"{kit.app_id}.desktop").write_text(desktop_entry(kit, f"{name} %F", description))
+        for icon in sorted(icons_dir.glob("*x*.png")):
+            size = icon.stem
+            target = root / "usr" / "share" / "icons" / "hicolor" / size / "apps" / f"{kit.app_id}.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(icon, target)
+        installed_kib = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
+        control = root / "DEBIAN" / "control"
+        control.parent.mkdir()
+        control.write_text("\n".join([
+            f"Package: {name}",
+            f"Version: {kit.version}",
+            f"Architecture: {arch}",
+            "Maintainer: The Inkwell developers <inkwell@users.noreply.invalid>",
+            f"Depends: {DEPENDS}",
+            f"Installed-Size: {installed_kib}",
+            "Section: utils",
+            "Priority: optional",
+            f"Description: {description}",
+            f" {kit.name} keeps its data in your user folders; removing the package leaves it there.",
+            "",
+        ]))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / f"{name}_{kit.version}_{arch}.deb"
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z1", "--build", str(root), str(target)],
+                       check=True, capture_output=True)
+    return target

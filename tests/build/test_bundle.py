@@ -1,0 +1,108 @@
+"""The real PyInstaller bundle and the real .deb, used the way an end user gets them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, REPO, need
+from tests.support.processes import files_under, read_url, running, shell_env, untracked_files, wait_for_exit
+
+pytestmark = pytest.mark.bundle
+DIST = REPO / "dist"
+
+
+@pytest.fixture(scope="session")
+def build_output():
+    """Build the folder bundle and the .deb once (about a minute), through the build command."""
+    need(sys.platform.startswith("linux"), "the bundle tests run on Linux")
+    before = untracked_files()
+    result = subprocess.run([sys.executable, "-m", "desktop", "build", "--deb"], cwd=REPO,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout, untracked_files() - before
+
+
+@pytest.fixture(scope="session")
+def bundle(build_output) -> Path:
+    return DIST / "Inkwell"
+
+
+def run_self_test(executable, env, cwd, *args):
+    result = subprocess.run([str(executable), "--self-test", *args], env=env, cwd=cwd,
+                            capture_output=True, text=True, timeout=120)
+    return result.returncode, json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def test_build_shows_progress_and_leaves_the_source_tree_alone(build_output, bundle):
+    output, new_files = build_output
+    for stage in ("analysing the app's imports", "assembling the bundle folder", "Built "):
+        assert stage in output
+    assert (bundle / "Inkwell").is_file() and os.access(bundle / "Inkwell", os.X_OK)
+    assert new_files == set()  # work and output folders are ignored ones, not build/
+
+
+def test_frozen_app_passes_its_self_test(bundle, display_env, tmp_path, home, workdir):
+    before = files_under(bundle)
+    code, report, err = run_self_test(bundle / "Inkwell", shell_env(display_env, home), workdir,
+                                      "--data-dir", str(tmp_path / "d"))
+    assert code == 0, err
+    assert report["ok"] and report["title"] == "Notes · Inkwell" and report["backend"] == "gtk"
+    assert (tmp_path / "d" / "data" / "inkwell.sqlite3").is_file()  # migrations ran from the bundle
+    assert files_under(bundle) == before  # nothing written next to the executable
+    assert list(workdir.iterdir()) == []
+
+
+def test_frozen_app_keeps_data_in_the_users_folders(bundle, display_env, home, workdir):
+    code, report, err = run_self_test(bundle / "Inkwell", shell_env(display_env, home), workdir)
+    assert code == 0, err
+    assert (home / ".local" / "share" / "Inkwell" / "inkwell.sqlite3").is_file()
+    assert (home / ".config" / "Inkwell" / "config.toml").is_file()
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get_content_type(), exc.read().decode()
+
+
+def test_frozen_app_has_no_debugger_and_no_tracebacks(bundle, tmp_path, home, workdir):
+    command = [str(bundle / "Inkwell"), "--browser", "--no-open", "--data-dir", str(tmp_path / "d")]
+    with running(command, env=shell_env(os.environ, home), cwd=workdir) as proc:
+        url = read_url(proc)
+        status, _, body = fetch(url + "console")
+        assert status == 404 and "Traceback" not in body and "Werkzeug Debugger" not in body
+        # The debugger's own resources: with no debugger this is just the notes page.
+        status, content_type, body = fetch(url + "?__debugger__=yes&cmd=resource&f=debugger.js")
+        assert content_type == "text/html" and "Werkzeug" not in body and "<title>Notes · Inkwell</title>" in body
+        proc.send_signal(signal.SIGTERM)
+        assert wait_for_exit(proc, timeout=10)[0] == 0
+
+
+def test_deb_installs_runs_and_removes_without_touching_user_data(build_output, display_env, home, workdir):
+    """As CI does (it runs as root): dpkg -i, the installed launcher's self-test, dpkg -r."""
+    need(hasattr(os, "geteuid") and os.geteuid() == 0 and (IN_CI or os.environ.get("DESKTOP_TEST_DEB") == "1"),
+         "installing the .deb needs root and CI=true (or DESKTOP_TEST_DEB=1)")
+    package = next(DIST.glob("inkwell_*.deb"))
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["dpkg", "-i", str(package)], check=True, capture_output=True, env=env, timeout=300)
+    try:
+        desktop_file = Path("/usr/share/applications/io.github.inkwell.desktop").read_text()
+        assert "Exec=inkwell %F" in desktop_file and "Icon=io.github.inkwell" in desktop_file
+        assert Path("/usr/share/icons/hicolor/256x256/apps/io.github.inkwell.png").is_file()
+        code, report, err = run_self_test("/usr/bin/inkwell", shell_env(display_env, home), workdir)
+        assert code == 0 and report["ok"], err
+    finally:
+        subprocess.run(["dpkg", "-r", "inkwell"], check=True, capture_output=True, env=env, timeout=300)
+    assert not Path("/opt/inkwell").exists()
+    assert (home / ".local" / "share" / "Inkwell" / "inkwell.sqlite3").is_file()  # the user's data stays
