@@ -1,0 +1,89 @@
+; Inno Setup script for the Windows installer (per user, no administrator rights needed).
+; The build passes the values from [tool.desktop]:
+;   iscc /DAppName=Inkwell /DAppVersion=0.1.0 /DAppId=io.github.inkwell /DSourceDir=dist\Inkwell ^
+;        /DIconFile=.pyinstaller\icons\app.ico /DOutputDir=dist build\windows\installer.iss
+; The app keeps its data in %LOCALAPPDATA%\<AppName> (platformdirs), never in the install folder,
+; so uninstalling removes the program and leaves the user's notes alone.
+
+#ifndef AppName
+  #define AppName "Inkwell"
+#endif
+#ifndef AppVersion
+  #define AppVersion "0.0.0"
+#endif
+#ifndef AppId
+  #define AppId "io.github.inkwell"
+#endif
+#ifndef SourceDir
+  #define SourceDir "..\..\dist\" + AppName
+#endif
+#ifndef OutputDir
+  #define OutputDir "..\..\dist"
+#endif
+
+[Setup]
+AppId={#AppId}
+AppName={#AppName}
+AppVersion={#AppVersion}
+AppPublisher={#AppName} developers
+DefaultDirName={localappdata}\Programs\{#AppName}
+DefaultGroupName={#AppName}
+DisableProgramGroupPage=yes
+PrivilegesRequired=lowest
+PrivilegesRequiredOverridesAllowed=dialog
+OutputDir={#OutputDir}
+OutputBaseFilename={#AppName}-{#AppVersion}-setup
+Compression=lzma2/max
+SolidCompression=yes
+WizardStyle=modern
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+UninstallDisplayIcon={app}\{#AppName}.exe
+#ifdef IconFile
+SetupIconFile={#IconFile}
+#endif
+
+[Files]
+Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: recursesubdirs createallsubdirs ignoreversion
+
+[Icons]
+Name: "{userprograms}\{#AppName}"; Filename: "{app}\{#AppName}.exe"
+Name: "{userdesktop}\{#AppName}"; Filename: "{app}\{#AppName}.exe"; Tasks: desktopicon
+
+[Tasks]
+Name: "desktopicon"; Description: "Create a desktop shortcut"; Flags: unchecked
+
+[Run]
+Filename: "{app}\{#AppName}.exe"; Description: "Start {#AppName}"; Flags: nowait postinstall skipifsilent
+
+[UninstallDelete]
+; Only what the installer itself put there; the user's data lives elsewhere and stays.
+Type: filesandordirs; Name: "{app}\_internal"
+
+[Code]
+// The window is drawn by Microsoft Edge WebView2, which Windows 10 and 11 normally include.
+// If it is missing, say so plainly and how to get it, instead of installing an app that
+// can't open its window.
+const
+  WebView2Key = 'SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}';
+  WebView2UserKey = 'Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}';
+
+function WebView2Installed(): Boolean;
+var
+  Version: String;
+begin
+  Result := (RegQueryStringValue(HKLM, WebView2Key, 'pv', Version) and (Version <> '') and (Version <> '0.0.0.0'))
+    or (RegQueryStringValue(HKCU, WebView2UserKey, 'pv', Version) and (Version <> '') and (Version <> '0.0.0.0'));
+end;
+
+function InitializeSetup(): Boolean;
+begin
+  Result := True;
+  if not WebView2Installed() then
+  begin
+    MsgBox('{#AppName} needs the Microsoft Edge WebView2 Runtime to show its window, and it is not installed.' + #13#10 + #13#10 +
+           'Install the "Evergreen" runtime from Microsoft (search for "WebView2 Runtime download"), then run this setup again.',
+           mbError, MB_OK);
+    Result := False;
+  end;
+end;
