@@ -116,8 +116,9 @@ def build_bundle(kit: KitSettings, *, onefile: bool) -> Path:
                DESKTOP_BUILD_ICON=str(platform_icon) if platform_icon else "")
     WORK.mkdir(exist_ok=True)
     log_path = WORK / "build.log"
+    dist = DIST / "onefile" if onefile else DIST  # dist/Inkwell is the folder bundle's name
     command = [sys.executable, "-m", "PyInstaller", str(ROOT / "installer.spec"), "--noconfirm",
-               "--workpath", str(WORK), "--distpath", str(DIST)]
+               "--workpath", str(WORK), "--distpath", str(dist)]
     started = time.monotonic()
     print(f"Building {kit.name} {kit.version} ({'one file' if onefile else 'folder'}); log: {log_path}", flush=True)
     with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
@@ -134,5 +135,6 @@ def build_bundle(kit: KitSettings, *, onefile: bool) -> Path:
     if code != 0:
         tail = "".join(log_path.read_text(encoding="utf-8").splitlines(True)[-25:])
         raise BuildError(f"PyInstaller failed (exit {code}); the end of {log_path}:\n{tail}")
-    name = kit.name + (".exe" if sys.platform == "win32" and onefile else "")
-    return DIST / (name if onefile else kit.name) if sys.platform != "darwin" or onefile else DIST / f"{kit.name}.app"
+    if onefile:
+        return dist / (kit.name + (".exe" if sys.platform == "win32" else ""))
+    return dist / (f"{kit.name}.app" if sys.platform == "darwin" else kit.name)
