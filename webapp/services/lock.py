@@ -72,6 +72,14 @@ def set_password(password: str | None, *, idle: int) -> None:
     db.session.commit()
 
 
+def set_idle_minutes(idle: int) -> None:
+    """Change only the idle time."""
+    if not 0 <= idle <= 24 * 60:
+        raise LockError("the idle time must be 0 to 1440 minutes")
+    db.session.merge(Setting(key=IDLE_KEY, value=str(idle)))
+    db.session.commit()
+
+
 def is_unlocked() -> bool:
     """This session unlocked the app since it started, and has not been idle too long."""
     if session.get("unlocked") != current_app.extensions["inkwell_boot_id"]:

@@ -24,14 +24,7 @@ class SettingError(ValueError):
 
 def get(name: str) -> Any:
     """The stored value, or the default (also when the stored value is no longer valid)."""
-    default, _ = DEFINITIONS[name]
-    row = db.session.get(Setting, name)
-    if row is None:
-        return default
-    try:
-        return check(name, json.loads(row.value))
-    except (ValueError, SettingError):
-        return default
+    return all_settings()[name]
 
 
 def all_settings() -> dict[str, Any]:

@@ -65,10 +65,7 @@ def save_lock():
         else:
             new = form.new_password.data or None
             if new is None:  # only the idle time changes
-                from ..models import Setting
-
-                db.session.merge(Setting(key=lock_service.IDLE_KEY, value=str(form.idle_minutes.data)))
-                db.session.commit()
+                lock_service.set_idle_minutes(form.idle_minutes.data)
             else:
                 lock_service.set_password(new, idle=form.idle_minutes.data)
             lock_service.mark_unlocked()
