@@ -39,7 +39,8 @@ def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
     if not use_window and not options.browser:
         _tell("No display found: opening the app in your web browser instead.")
 
-    server = LocalServer()  # listening already; requests wait until the app is served
+    # Listening already; requests wait until the app is served.
+    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path)
     launch = AppLaunch(kit, paths, options.app, flask_config(paths, instance), server)
     # Build the Flask app while the main thread starts the GUI toolkit and the web engine
     # (which spawns its own processes): importing Flask-SQLAlchemy alone takes ~0.5 s here.
@@ -56,7 +57,7 @@ def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
         launch_thread.join()
         if launch.error is not None:
             raise launch.error
-        return _run_in_browser(kit, server, open_browser=options.open_browser)
+        return _run_in_browser(kit, paths, server, open_browser=options.open_browser)
     finally:
         shutdown_started = time.perf_counter()
         server.stop()
@@ -130,7 +131,7 @@ def _static_page_app(page: str):
 
 
 def _run_in_window(kit: KitSettings, paths: AppPaths, server: LocalServer) -> None:
-    window = NativeWindow(kit, server.url, storage_path=paths.webview_storage)
+    window = NativeWindow(kit, server.entry_url, storage_path=paths.webview_storage)
     with stop_on_signals(window.close):
         window.run()
     log.info("window closed")
@@ -140,11 +141,12 @@ def _run_self_test(kit: KitSettings, paths: AppPaths, server: LocalServer, launc
     from .selftest import SelfTestReport, check_window  # only needed here
 
     report = SelfTestReport(url=server.url)
-    window = NativeWindow(kit, server.url, storage_path=paths.webview_storage)
+    window = NativeWindow(kit, server.entry_url, storage_path=paths.webview_storage)
     health_url = server.url.rstrip("/") + (kit.health_path or "/")
+    cookie = server.guard.cookie_header()
     try:
         with stop_on_signals(window.close):
-            window.run(lambda w: check_window(w, report, health_url))
+            window.run(lambda w: check_window(w, report, health_url, cookie=cookie))
     except DisplayError as exc:
         report.errors.append(str(exc))
     if report.closing_at is not None:
@@ -159,19 +161,41 @@ def _run_self_test(kit: KitSettings, paths: AppPaths, server: LocalServer, launc
     return 0
 
 
-def _run_in_browser(kit: KitSettings, server: LocalServer, *, open_browser: bool) -> int:
+def _run_in_browser(kit: KitSettings, paths: AppPaths, server: LocalServer, *, open_browser: bool) -> int:
     import webbrowser
 
+    # The browser gets the launch token through a file only this user can read, as a command
+    # line (seen by every process on the machine) or the console (often logged) would leak it.
+    launch_file = write_launch_file(paths.browser_launch_file, server.entry_url, kit.name)
     stop = threading.Event()
-    with stop_on_signals(stop.set):
-        _tell(f"{kit.name} is running at {server.url}")
-        if open_browser and not webbrowser.open(server.url):
-            _tell("Could not start a web browser: open the address above yourself.")
-        _tell("Press Ctrl+C to stop.")
-        while not stop.wait(0.5):  # a timed wait keeps Ctrl+C responsive on Windows
-            pass
-    log.info("stopped from the console")
+    try:
+        with stop_on_signals(stop.set):
+            _tell(f"{kit.name} is running at {server.url}")
+            if open_browser and not webbrowser.open(launch_file.as_uri()):
+                _tell("Could not start a web browser.")
+            _tell(f"To open it in a browser, open this file: {launch_file}")
+            _tell("Press Ctrl+C to stop.")
+            while not stop.wait(0.5):  # a timed wait keeps Ctrl+C responsive on Windows
+                pass
+        log.info("stopped from the console")
+    finally:
+        launch_file.unlink(missing_ok=True)
     return 0
+
+
+def write_launch_file(path, entry_url: str, app_name: str):
+    """Write the page that hands the launch token to a browser, readable by this user only."""
+    page = (
+        "<!doctype html><meta charset=utf-8>"
+        f"<meta http-equiv=refresh content=\"0;url={html.escape(entry_url)}\">"
+        f"<title>Opening {html.escape(app_name)}</title>"
+        f"<p><a href=\"{html.escape(entry_url)}\">Open {html.escape(app_name)}</a></p>"
+    )
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    return path
 
 
 @contextmanager

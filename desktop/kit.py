@@ -42,6 +42,7 @@ class KitSettings:
     factory: str = "webapp:create_app"
     icon: str = "assets/icon.png"
     health_path: str = "/healthz"
+    bearer_path: str = ""  # URL prefix where the app's own bearer tokens replace the window's session
     window: WindowSettings = field(default_factory=WindowSettings)
     root: Path | None = None  # folder the relative paths (icon) are resolved against
 

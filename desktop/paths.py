@@ -43,6 +43,11 @@ class AppPaths:
         return self.logs / "app.log"
 
     @property
+    def browser_launch_file(self) -> Path:
+        """The page that opens a browser-mode session (it holds the launch token: 0600)."""
+        return self.cache / "open-in-browser.html"
+
+    @property
     def webview_storage(self) -> Path:
         """Cookies, local storage and caches of the web view."""
         return self.cache / "webview"

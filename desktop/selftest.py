@@ -52,7 +52,7 @@ class SelfTestReport:
         return json.dumps(data, separators=(", ", ": "))
 
 
-def check_window(window: NativeWindow, report: SelfTestReport, health_url: str) -> None:
+def check_window(window: NativeWindow, report: SelfTestReport, health_url: str, *, cookie: str = "") -> None:
     """Run on pywebview's worker thread: check the page, then close the window."""
     try:
         if not window.loaded.wait(LOAD_TIMEOUT):
@@ -63,7 +63,7 @@ def check_window(window: NativeWindow, report: SelfTestReport, health_url: str) 
         window.run_js(START_TWO_FRAMES_JS)
         report.painted = window.wait_for_js("window.__desktopPainted")
         report.title = window.run_js("document.title")
-        report.health_status = http_status(health_url)
+        report.health_status = http_status(health_url, cookie=cookie)
         if not report.title:
             report.errors.append("the page has no title")
         if report.health_status != 200:
@@ -77,13 +77,14 @@ def check_window(window: NativeWindow, report: SelfTestReport, health_url: str) 
         window.close()
 
 
-def http_status(url: str, timeout: float = 5.0) -> int | None:
-    """GET `url` and return the HTTP status (None when nothing answered)."""
+def http_status(url: str, timeout: float = 5.0, *, cookie: str = "") -> int | None:
+    """GET `url` (with the session `cookie`) and return the HTTP status (None when nothing answered)."""
     import urllib.error
     import urllib.request  # here, not at the top: it is slow to import and off the start-up path
 
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code

@@ -8,13 +8,17 @@ Flask app (whose imports take about half a second) be built while the GUI toolki
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 from typing import Callable
 
+from .guard import SessionGuard
+
 log = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
+TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]+")
 BACKLOG = 128
 
 
@@ -36,14 +40,15 @@ def bind_loopback() -> socket.socket:
 
 
 class LocalServer:
-    """Serve one WSGI app on 127.0.0.1; `ready` is set once requests are being answered."""
+    """Serve one WSGI app on 127.0.0.1, behind `guard`; `ready` is set once requests are answered."""
 
     # How often serve_forever checks for shutdown(): bounds how long stop() takes.
     POLL_INTERVAL = 0.05
 
-    def __init__(self) -> None:
+    def __init__(self, *, app_name: str = "the app", bearer_path: str = "") -> None:
         self._socket = bind_loopback()
         self.port: int = self._socket.getsockname()[1]
+        self.guard = SessionGuard(self.port, app_name=app_name, bearer_path=bearer_path)
         self.ready = threading.Event()
         self._server = None
         self._thread: threading.Thread | None = None
@@ -53,12 +58,17 @@ class LocalServer:
         """Base URL of the app, with a trailing slash."""
         return f"http://{LOOPBACK}:{self.port}/"
 
+    @property
+    def entry_url(self) -> str:
+        """The URL that opens the window's session (it holds the launch token: never log it)."""
+        return self.guard.entry_url()
+
     def serve(self, wsgi_app: Callable) -> None:
-        """Start answering requests with `wsgi_app` on a daemon thread."""
+        """Start answering requests with `wsgi_app`, behind the guard, on a daemon thread."""
         from werkzeug.serving import make_server
 
         server = make_server(
-            LOOPBACK, self.port, wsgi_app, threaded=True,
+            LOOPBACK, self.port, self.guard.wrap(wsgi_app), threaded=True,
             request_handler=_request_handler(), fd=self._socket.fileno(),
         )
         server.daemon_threads = True  # a hung request must not keep the process alive
@@ -86,9 +96,12 @@ def _request_handler():
     from werkzeug.serving import WSGIRequestHandler
 
     class RequestHandler(WSGIRequestHandler):
-        """Werkzeug's handler, minus the version banner in every response."""
+        """Werkzeug's handler, minus the version banner and the launch token in the access log."""
 
         server_version = "local"
         sys_version = ""
+
+        def log(self, type: str, message: str, *args) -> None:
+            super().log(type, TOKEN_IN_URL.sub(r"\1(hidden)", message % args if args else message))
 
     return RequestHandler

@@ -127,7 +127,7 @@ def live_server(app):
     """The app served over real HTTP on 127.0.0.1, as the desktop shell serves it."""
     from desktop.server import LocalServer
 
-    server = LocalServer()
+    server = LocalServer(app_name="Inkwell", bearer_path="/api/")
     server.serve(app)
     yield server
     server.stop()

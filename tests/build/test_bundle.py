@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import IN_CI, REPO, need
 from tests.support.processes import files_under, read_url, running, shell_env, untracked_files, wait_for_exit
+from tests.support.screen import wait_for_window
 
 pytestmark = pytest.mark.bundle
 DIST = REPO / "dist"
@@ -66,6 +67,41 @@ def test_frozen_app_keeps_data_in_the_users_folders(bundle, display_env, home, w
     assert code == 0, err
     assert (home / ".local" / "share" / "Inkwell" / "inkwell.sqlite3").is_file()
     assert (home / ".config" / "Inkwell" / "config.toml").is_file()
+
+
+def test_frozen_app_crashing_at_start_shows_a_dialog_and_writes_the_log(bundle, display_env, tmp_path, home, workdir):
+    """Launched from a menu (no terminal), a failure before the window opens must not be silent."""
+    data_dir = tmp_path / "d"
+    (data_dir / "config" / "secret_key").mkdir(parents=True)  # unreadable: a directory, not a file
+    env = {k: v for k, v in shell_env(display_env, home).items() if k != "DESKTOP_NO_DIALOG"}
+    with running([str(bundle / "Inkwell"), "--data-dir", str(data_dir)], env=env, cwd=workdir) as proc:
+        wait_for_window(display_env, "Inkwell could not start", timeout=30)
+        assert proc.poll() is None  # the dialog waits for the user
+        proc.send_signal(signal.SIGTERM)
+        wait_for_exit(proc, timeout=10)
+    log_text = (data_dir / "logs" / "app.log").read_text()
+    assert "cannot read the secret key file" in log_text and str(data_dir / "config" / "secret_key") in log_text
+
+
+@pytest.fixture(scope="session")
+def onefile_bundle(build_output) -> Path:
+    """The one-file executable, built after the folder bundle (they share PyInstaller's work folder)."""
+    result = subprocess.run([sys.executable, "-m", "desktop", "build", "--onefile"], cwd=REPO,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return DIST / "onefile" / "Inkwell"
+
+
+def test_onefile_app_passes_its_self_test_and_cleans_up_after_itself(onefile_bundle, display_env, tmp_path,
+                                                                      home, workdir):
+    unpack_dir = tmp_path / "tmp"
+    unpack_dir.mkdir()
+    env = shell_env(display_env, home, TMPDIR=str(unpack_dir))
+    code, report, err = run_self_test(onefile_bundle, env, workdir, "--data-dir", str(tmp_path / "d"))
+    assert code == 0, err
+    assert report["ok"] and report["title"] == "Notes · Inkwell"
+    assert list(unpack_dir.iterdir()) == []  # the unpacked copy went away with the process
+    assert list(workdir.iterdir()) == []
 
 
 def fetch(url: str) -> tuple[int, str, str]:

@@ -6,38 +6,34 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.request
 
 from tests.support.processes import (
     port_from_log,
     port_is_closed,
     read_line_with,
-    read_url,
     running_shell,
     shell_env,
     wait_for_exit,
 )
-
-
-def fetch(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.status, response.read().decode()
+from tests.support.session import session_from_launch_file, session_from_output
 
 
 def test_browser_mode_serves_the_app_and_stops_on_ctrl_c(tmp_path, home, workdir):
     data = tmp_path / "d"
     args = ["--browser", "--no-open", "--data-dir", str(data)]
     with running_shell(args, env=shell_env(os.environ, home), cwd=workdir) as proc:
-        url = read_url(proc)
+        session = session_from_output(proc)
         read_line_with(proc, "Press Ctrl+C to stop.")
-        assert "Welcome to Inkwell" in fetch(url)[1]
-        assert fetch(url + "healthz")[0] == 200
+        assert "Welcome to Inkwell" in session.get()[1]
+        assert session.get("healthz")[0] == 200
+        url = session.url
         proc.send_signal(signal.SIGINT)
         code, _, err = wait_for_exit(proc, timeout=10)
     assert code == 0, err
     assert port_is_closed(int(url.rsplit(":", 1)[1].rstrip("/")))
     assert list(workdir.iterdir()) == []  # nothing in the current directory
     assert (data / "data" / "inkwell.sqlite3").is_file()
+    assert not (data / "cache" / "open-in-browser.html").exists()  # the launch token went with the app
 
 
 def test_malformed_config_does_not_stop_the_app(tmp_path, home, workdir):
@@ -46,7 +42,7 @@ def test_malformed_config_does_not_stop_the_app(tmp_path, home, workdir):
     (config_dir / "config.toml").write_text("this is = = not toml")
     args = ["--browser", "--no-open", "--data-dir", str(tmp_path / "d")]
     with running_shell(args, env=shell_env(os.environ, home), cwd=workdir) as proc:
-        assert fetch(read_url(proc) + "healthz")[0] == 200
+        assert session_from_output(proc).get("healthz")[0] == 200
         proc.send_signal(signal.SIGTERM)
         code, _, err = wait_for_exit(proc, timeout=10)
     assert code == 0
@@ -61,7 +57,7 @@ def test_no_display_falls_back_to_the_browser(tmp_path, home, workdir):
     env = shell_env(os.environ, home, DISPLAY="", WAYLAND_DISPLAY="", BROWSER="true")
     with running_shell(["--data-dir", str(tmp_path / "d")], env=env, cwd=workdir) as proc:
         read_line_with(proc, "No display found: opening the app in your web browser instead.")
-        assert fetch(read_url(proc))[0] == 200
+        assert session_from_output(proc).get()[0] == 200
         proc.send_signal(signal.SIGINT)
         code, _, _ = wait_for_exit(proc, timeout=10)
     assert code == 0
@@ -78,8 +74,9 @@ def test_works_without_stdout_and_stderr(tmp_path, home, workdir):
     proc = subprocess.Popen([sys.executable, "-c", code], env=shell_env(os.environ, home), cwd=workdir,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        port = port_from_log(data / "logs" / "app.log", timeout=60)
-        assert fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        port_from_log(data / "logs" / "app.log", timeout=60)
+        session = session_from_launch_file(data / "cache" / "open-in-browser.html", timeout=30)
+        assert session.get("healthz")[0] == 200
         proc.send_signal(signal.SIGINT)
         code, out, err = wait_for_exit(proc, timeout=10)
     finally:

@@ -17,8 +17,10 @@ def hello_app() -> Flask:
     return app
 
 
-def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
+def get(server: LocalServer, path: str = "") -> str:
+    """GET a path with the window's session cookie."""
+    request = urllib.request.Request(server.url + path, headers={"Cookie": server.guard.cookie_header()})
+    with urllib.request.urlopen(request, timeout=10) as response:
         return response.read().decode()
 
 
@@ -29,7 +31,7 @@ def test_serves_on_loopback_with_an_os_chosen_port():
         assert server.port > 0
         server.serve(hello_app())
         assert server.ready.is_set()
-        assert get(server.url) == "hello"
+        assert get(server) == "hello"
     finally:
         server.stop()
     assert port_is_closed(server.port)
@@ -39,7 +41,7 @@ def test_early_request_waits_for_the_app():
     """The window may ask before the app is built: the request waits, it does not fail."""
     server = LocalServer()
     answers: list[str] = []
-    early = threading.Thread(target=lambda: answers.append(get(server.url)))
+    early = threading.Thread(target=lambda: answers.append(get(server)))
     early.start()
     try:
         early.join(0.3)
@@ -64,9 +66,9 @@ def test_slow_request_does_not_block_others():
     server = LocalServer()
     server.serve(app)
     try:
-        slow = threading.Thread(target=get, args=(server.url + "slow",))
+        slow = threading.Thread(target=get, args=(server, "slow"))
         slow.start()
-        assert get(server.url) == "hello"  # answered while /slow is still running
+        assert get(server) == "hello"  # answered while /slow is still running
         gate.set()
         slow.join(10)
     finally:
@@ -77,7 +79,8 @@ def test_no_version_banner():
     server = LocalServer()
     server.serve(hello_app())
     try:
-        with urllib.request.urlopen(server.url, timeout=10) as response:
+        request = urllib.request.Request(server.url, headers={"Cookie": server.guard.cookie_header()})
+        with urllib.request.urlopen(request, timeout=10) as response:
             assert "Werkzeug" not in response.headers["Server"]
             assert "Python" not in response.headers["Server"]
     finally:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import urllib.request
 from pathlib import Path
 
-from tests.support.processes import read_url, running_shell, shell_env, start_shell, wait_for_exit
+from tests.support.session import session_from_output
+from tests.support.processes import running_shell, shell_env, start_shell, wait_for_exit
 
 HERE = Path(__file__).parent
 EX_SOFTWARE = 70
@@ -42,7 +42,6 @@ def test_any_factory_is_hosted(tmp_path, home, workdir):
     env = shell_env(os.environ, home, PYTHONPATH=str(HERE))
     args = ["--browser", "--no-open", "--data-dir", str(tmp_path / "d"), "--app", "sample_apps:create_app_with_config"]
     with running_shell(args, env=env, cwd=workdir) as proc:
-        with urllib.request.urlopen(read_url(proc), timeout=30) as response:
-            assert "<title>Configured</title>" in response.read().decode()
+        assert "<title>Configured</title>" in session_from_output(proc).get()[1]
         proc.send_signal(signal.SIGINT)
         assert wait_for_exit(proc, timeout=10)[0] == 0

@@ -17,6 +17,7 @@ def page(browser, live_server, app):
     context = browser.new_context(viewport={"width": 1100, "height": 760}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.goto(live_server.entry_url)  # the shell's handshake: the session cookie, as the window gets it
     yield page
     context.close()
 
