@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .kit import KitSettings
 from .paths import DATA_DIR_ENV
@@ -22,6 +22,7 @@ class Options:
     open_browser: bool
     self_test: bool
     log_level: str | None
+    files: list[str] = field(default_factory=list)
 
 
 def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
@@ -33,6 +34,10 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
             "Files: the database, config.toml, the secret key and app.log live in your user "
             "directories (run with --paths to see them), or under --data-dir."
         ),
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE",
+        help="files to open in the app; if it is running already, it opens them and comes to the front",
     )
     parser.add_argument(
         "--version", action="version",
@@ -87,5 +92,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         open_browser=namespace.open_browser,
         self_test=namespace.self_test,
         log_level=namespace.log_level,
+        files=namespace.files,
     )
     return options, namespace.paths

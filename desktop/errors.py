@@ -41,6 +41,18 @@ class DisplayError(DesktopError):
     exit_code = getattr(os, "EX_UNAVAILABLE", 69)
 
 
+class FileOpenError(DesktopError):
+    """A file the user opened with the app could not be opened (the app keeps running)."""
+
+    exit_code = getattr(os, "EX_DATAERR", 65)
+
+
+class AlreadyRunning(DesktopError):
+    """Another launch owns this data folder and did not take over this launch's request."""
+
+    exit_code = getattr(os, "EX_TEMPFAIL", 75)
+
+
 class SelfTestFailed(DesktopError):
     """The self-test ran but a check failed (its JSON line says which)."""
 

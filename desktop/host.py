@@ -21,7 +21,7 @@ def load_flask_app(spec: str, *, config: dict[str, Any], instance_path: Path):
     """Import `spec`, build the Flask app with `config` and `instance_path`, and return it."""
     from flask import Flask
 
-    target = _import_target(spec)
+    target = import_target(spec)
     if isinstance(target, Flask):
         app = target
         app.config.update(config)
@@ -35,7 +35,8 @@ def load_flask_app(spec: str, *, config: dict[str, Any], instance_path: Path):
     return app
 
 
-def _import_target(spec: str) -> Any:
+def import_target(spec: str) -> Any:
+    """The object a 'module:attribute' string names."""
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
         raise AppLoadError(f"--app must look like 'module:factory', got {spec!r}")

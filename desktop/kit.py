@@ -43,6 +43,7 @@ class KitSettings:
     icon: str = "assets/icon.png"
     health_path: str = "/healthz"
     bearer_path: str = ""  # URL prefix where the app's own bearer tokens replace the window's session
+    open_file: str = ""  # 'module:function' taking a file the app is asked to open; returns a URL path
     window: WindowSettings = field(default_factory=WindowSettings)
     root: Path | None = None  # folder the relative paths (icon) are resolved against
 

@@ -43,3 +43,15 @@ def set_level(level: str, *, access_log: bool = False) -> None:
     """Change the level once the instance config is known."""
     logging.getLogger().setLevel(level)
     logging.getLogger("werkzeug").setLevel(logging.INFO if access_log else logging.WARNING)
+
+
+def tell(message: str) -> None:
+    """Tell the person at the console (and the log)."""
+    logging.getLogger("desktop").info(message)
+    print_line(message)
+
+
+def print_line(line: str) -> None:
+    """Print a line on stdout, if there is one (windowed builds have none)."""
+    if sys.stdout is not None:
+        print(line, flush=True)

@@ -6,6 +6,7 @@ of other parts never load a GUI toolkit.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -22,9 +23,10 @@ log = logging.getLogger(__name__)
 class NativeWindow:
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
 
-    def __init__(self, kit: KitSettings, url: str, *, storage_path: Path) -> None:
+    def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None) -> None:
         self.kit = kit
-        self.url = url
+        self.url = url  # the first page: the session link
+        self.base_url = base_url or url  # the app's origin, with a trailing slash
         self.storage_path = storage_path
         self.loaded = threading.Event()
         self.closed = threading.Event()
@@ -65,7 +67,7 @@ class NativeWindow:
             min_size=(window_settings.min_width, window_settings.min_height),
             text_select=True,  # it is a document editor: users select and copy text
         )
-        self._window.events.loaded += self.loaded.set
+        self._window.events.loaded += self._on_loaded
         self._window.events.closed += self.closed.set
         icon = self.kit.icon_path()
         self.storage_path.mkdir(parents=True, exist_ok=True)
@@ -82,6 +84,16 @@ class NativeWindow:
         except webview.WebViewException as exc:
             raise DisplayError(f"cannot open a window: {exc}") from exc
         self.closed.set()
+
+    def _on_loaded(self) -> None:
+        self.loaded.set()
+        # Like a native document window, the title bar names what is shown ("Groceries · Inkwell").
+        try:
+            title = self.run_js("document.title")
+            if isinstance(title, str) and title.strip():
+                self._window.set_title(title.strip()[:200])
+        except Exception:  # noqa: BLE001 - a title is cosmetic; the page may be navigating away
+            log.debug("could not copy the page title to the window", exc_info=True)
 
     def run_js(self, script: str) -> Any:
         """Run JavaScript in the page as is and return its last value (as pywebview converts it).
@@ -100,6 +112,21 @@ class NativeWindow:
             if self.closed.wait(interval):
                 return False
         return False
+
+    def present(self) -> None:
+        """Bring the window to the front (restoring it if minimised)."""
+        if self._window is not None and not self.closed.is_set():
+            self._window.restore()
+            self._window.show()
+
+    def show_path(self, path: str) -> None:
+        """Show a page of the app."""
+        self._window.load_url(self.base_url + path.lstrip("/"))
+
+    def alert(self, message: str) -> None:
+        """Tell the user something in a modal message over the page (returns at once)."""
+        script = f"alert({json.dumps(message)})"
+        threading.Thread(target=self.run_js, args=(script,), name="window-alert", daemon=True).start()
 
     def close(self) -> None:
         """Close the window (safe from any thread, and more than once)."""

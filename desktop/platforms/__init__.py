@@ -7,6 +7,8 @@ Each backend module provides:
     close_modal_dialogs()    dismiss open dialogs, so that closing the window can finish
     has_display()            whether a native window can be shown at all
     show_error_dialog(t, m)  show a modal native error message; return False if it could not
+    try_lock(fd)             take an exclusive lock on an open file without waiting (released on death)
+    channel_address(dir, n)  (address, family) of the local channel a second launch talks through
 """
 
 from __future__ import annotations

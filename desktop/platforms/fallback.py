@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 GUI = None
 
 
@@ -25,3 +27,13 @@ def has_display() -> bool:
 def show_error_dialog(title: str, message: str) -> bool:
     """No native dialog here."""
     return False
+
+
+def try_lock(fd: int) -> bool:
+    """No file locks known here: every launch runs on its own."""
+    return True
+
+
+def channel_address(folder: Path, name: str) -> tuple[str, str]:
+    """A Unix socket, the most widely available local channel."""
+    return str(folder / f"{name}.sock"), "AF_UNIX"

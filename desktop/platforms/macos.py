@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._posix import channel_address, try_lock  # noqa: F401 - part of the backend interface
+
 import subprocess
 
 GUI = "cocoa"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 GUI = "edgechromium"
 
 
@@ -29,3 +32,20 @@ def show_error_dialog(title: str, message: str) -> bool:
     MB_ICONERROR = 0x10
     ctypes.windll.user32.MessageBoxW(None, message, title, MB_ICONERROR)
     return True
+
+
+def try_lock(fd: int) -> bool:
+    """Lock the first byte of an open file without waiting; Windows drops it when the process dies."""
+    import msvcrt
+
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def channel_address(folder: Path, name: str) -> tuple[str, str]:
+    """A named pipe for the single-instance channel, one per data folder."""
+    digest = hashlib.sha256(str(folder).lower().encode()).hexdigest()[:16]
+    return rf"\\.\pipe\{name}-{digest}", "AF_PIPE"

@@ -7,15 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import IN_CI, REPO, need
-from tests.support.processes import files_under, read_url, running, shell_env, untracked_files, wait_for_exit
+from tests.support.processes import files_under, running, shell_env, untracked_files, wait_for_exit
 from tests.support.screen import wait_for_window
+from tests.support.session import session_from_output
 
 pytestmark = pytest.mark.bundle
 DIST = REPO / "dist"
@@ -104,23 +103,15 @@ def test_onefile_app_passes_its_self_test_and_cleans_up_after_itself(onefile_bun
     assert list(workdir.iterdir()) == []
 
 
-def fetch(url: str) -> tuple[int, str, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.headers.get_content_type(), response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get_content_type(), exc.read().decode()
-
-
 def test_frozen_app_has_no_debugger_and_no_tracebacks(bundle, tmp_path, home, workdir):
     command = [str(bundle / "Inkwell"), "--browser", "--no-open", "--data-dir", str(tmp_path / "d")]
     with running(command, env=shell_env(os.environ, home), cwd=workdir) as proc:
-        url = read_url(proc)
-        status, _, body = fetch(url + "console")
+        session = session_from_output(proc)
+        status, body = session.get("console")
         assert status == 404 and "Traceback" not in body and "Werkzeug Debugger" not in body
         # The debugger's own resources: with no debugger this is just the notes page.
-        status, content_type, body = fetch(url + "?__debugger__=yes&cmd=resource&f=debugger.js")
-        assert content_type == "text/html" and "Werkzeug" not in body and "<title>Notes · Inkwell</title>" in body
+        status, body = session.get("?__debugger__=yes&cmd=resource&f=debugger.js")
+        assert "Werkzeug" not in body and "<title>Notes · Inkwell</title>" in body
         proc.send_signal(signal.SIGTERM)
         assert wait_for_exit(proc, timeout=10)[0] == 0
 

@@ -24,7 +24,7 @@ class AppSession:
         self.url = entry_url.split("/__desktop__/", 1)[0] + "/"
         self.cookies = CookieJar()
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        status, _ = self.request(entry_url)
+        status, self.first_page = self.request(entry_url)  # where the link leads, after the handshake
         names = {cookie.name for cookie in self.cookies}
         assert status == 200 and any(n.startswith("desktop_session_") for n in names), "no session opened"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -222,7 +222,48 @@ def _import_one(archive: zipfile.ZipFile, entry: _Entry, report: ImportReport, s
 
 def _is_duplicate(data: note_service.NoteInput) -> bool:
     """A live note with the same title and text exists already."""
+    return _find_duplicate(data) is not None
+
+
+def _find_duplicate(data: note_service.NoteInput) -> Note | None:
     candidates = db.session.scalars(
-        select(Note.body).where(Note.deleted_at.is_(None), func.lower(Note.title) == data.title.lower())
+        select(Note).where(Note.deleted_at.is_(None), func.lower(Note.title) == data.title.lower())
     )
-    return any(body == data.body for body in candidates)
+    return next((note for note in candidates if note.body == data.body), None)
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def import_markdown(path: Path) -> Note:
+    """Import one Markdown file (front matter optional) as a note; an identical live note is reused."""
+    with open(path, "rb") as fh:
+        raw = fh.read(BODY_MAX * 4 + 1)
+    if len(raw) > BODY_MAX * 4:
+        raise ArchiveError(f"the file is too large (more than {BODY_MAX * 4:,} bytes)")
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        raise ArchiveError("the file is not UTF-8 text") from exc
+    meta, body = split_front_matter(text)
+    title = meta.get("title") if isinstance(meta.get("title"), str) else path.stem
+    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+    data = note_service.validate(title[:200], body.removesuffix("\n"), [t for t in tags if isinstance(t, str)])
+    existing = _find_duplicate(data)
+    if existing is not None:
+        return existing
+    note = note_service.add(data, pinned=meta.get("pinned") is True)
+    db.session.commit()
+    return note
+
+
+def open_file(path: Path) -> str:
+    """The desktop shell's hook for a file opened with the app: import it; return the page to show."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        import_zip(path)
+        return url_for("notes.index")
+    if suffix in MARKDOWN_SUFFIXES:
+        return url_for("notes.view", note_id=import_markdown(path).id)
+    kind = f"{suffix} files" if suffix else "files without an extension"
+    raise ValueError(f"Inkwell opens Markdown notes (.md) and Inkwell exports (.zip), not {kind}")

@@ -1,0 +1,93 @@
+"""Building the hosted Flask app on a thread, and what the shell asks of it once it runs."""
+
+from __future__ import annotations
+
+import gc
+import html
+import logging
+from pathlib import Path
+
+from .config import InstanceConfig, load_secret_key
+from .errors import DesktopError, FileOpenError
+from .host import import_target, load_flask_app
+from .kit import KitSettings
+from .paths import AppPaths
+from .server import LocalServer
+
+log = logging.getLogger(__name__)
+
+
+class AppLaunch:
+    """Builds the Flask app and starts serving it.
+
+    If the app cannot be built, the server answers every request with a page naming the log
+    file (so the window explains what happened), and `error` holds the reason.
+    """
+
+    def __init__(self, kit: KitSettings, paths: AppPaths, spec: str, config: dict, server: LocalServer) -> None:
+        self._kit, self._paths, self._spec, self._config, self._server = kit, paths, spec, config, server
+        self.app = None
+        self.error: BaseException | None = None
+
+    def open_file(self, path: Path) -> str:
+        """Hand a file the user opened with the app to the app's `open_file` hook; return the page to show."""
+        if self.app is None or not self._kit.open_file:
+            raise FileOpenError(f"{self._kit.name} does not open files")
+        hook = import_target(self._kit.open_file)
+        try:
+            with self.app.test_request_context("/"):  # the hook may build URLs with url_for()
+                return hook(path)
+        except (ValueError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise FileOpenError(f"Cannot open {path.name}: {reason}") from exc
+
+    def run(self) -> None:
+        """Build the app and serve it (or the start-up error page)."""
+        try:
+            self.app = load_flask_app(self._spec, config=self._config, instance_path=self._paths.data)
+            self._server.serve(self.app)
+        except BaseException as exc:  # noqa: BLE001 - reported by run() once the UI has closed
+            self.error = exc
+            log.error("the app could not be started: %s", exc, exc_info=not isinstance(exc, DesktopError))
+            self._server.serve(_static_page_app(startup_error_page(self._kit, exc, self._paths.log_file)))
+        finally:
+            # The start-up objects live as long as the app: keep them out of future collections.
+            gc.freeze()
+            gc.enable()
+
+
+def flask_config(paths: AppPaths, instance: InstanceConfig) -> dict:
+    """Flask settings the shell hands to the app: the user's overrides, then the shell's own."""
+    return {
+        **instance.flask,
+        "SECRET_KEY": load_secret_key(paths.secret_key_file),
+        "DESKTOP": True,
+        "DESKTOP_CACHE_DIR": str(paths.cache),  # for what the app can rebuild (compiled templates)
+    }
+
+
+def startup_error_page(kit: KitSettings, exc: BaseException, log_file) -> str:
+    """The page the window shows when the app could not be created."""
+    reason = str(exc) if isinstance(exc, DesktopError) else f"{type(exc).__name__}: {exc}"
+    return (
+        "<!doctype html><meta charset=utf-8>"
+        f"<title>{html.escape(kit.name)} could not start</title>"
+        "<body style='font-family:system-ui,sans-serif;margin:3rem;line-height:1.5'>"
+        f"<h1>{html.escape(kit.name)} could not start</h1>"
+        f"<p>{html.escape(reason)}</p>"
+        f"<p>The details are in the log file:<br><code>{html.escape(str(log_file))}</code></p>"
+        "<p>Close this window and start the app again once the problem is fixed.</p></body>"
+    )
+
+
+def _static_page_app(page: str):
+    """A WSGI app that answers every request with `page` (status 500)."""
+    body = page.encode()
+
+    def app(environ, start_response):
+        start_response("500 Internal Server Error", [
+            ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
+        ])
+        return [body]
+
+    return app
