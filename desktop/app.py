@@ -82,7 +82,8 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
 
 
 def _run_in_window(kit: KitSettings, paths: AppPaths, server: LocalServer, frontdesk: Frontdesk) -> None:
-    window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage)
+    window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
+                          state_file=paths.window_state_file)
 
     def on_started(window: NativeWindow) -> None:
         if window.loaded.wait(READY_TIMEOUT):

@@ -43,6 +43,11 @@ class AppPaths:
         return self.logs / "app.log"
 
     @property
+    def window_state_file(self) -> Path:
+        """Size, position and maximised state of the window, as the user left it."""
+        return self.config / "window-state.json"
+
+    @property
     def browser_launch_file(self) -> Path:
         """The page that opens a browser-mode session (it holds the launch token: 0600)."""
         return self.cache / "open-in-browser.html"

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from . import platforms
 from .errors import DisplayError
 from .kit import KitSettings
+from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, load_window_state, save_window_state
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +24,17 @@ log = logging.getLogger(__name__)
 class NativeWindow:
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
 
-    def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None) -> None:
+    def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None,
+                 state_file: Path | None = None) -> None:
         self.kit = kit
         self.url = url  # the first page: the session link
         self.base_url = base_url or url  # the app's origin, with a trailing slash
         self.storage_path = storage_path
+        self.state_file = state_file  # None: open at the default size and remember nothing
         self.loaded = threading.Event()
         self.closed = threading.Event()
         self._window: Any = None
+        self._tracker: GeometryTracker | None = None
         self._webview: Any = None
 
     @property
@@ -59,14 +63,19 @@ class NativeWindow:
         webview.settings["ALLOW_FILE_URLS"] = False
         platform.adapt_webview()
         window_settings = self.kit.window
+        state = self._initial_state(webview)
         self._window = webview.create_window(
             window_settings.title,
             self.url,
-            width=window_settings.width,
-            height=window_settings.height,
+            width=state.width,
+            height=state.height,
+            x=state.x,
+            y=state.y,
+            maximized=state.maximized,
             min_size=(window_settings.min_width, window_settings.min_height),
             text_select=True,  # it is a document editor: users select and copy text
         )
+        tracker = self._tracker = GeometryTracker(self._window, state) if self.state_file else None
         self._window.events.loaded += self._on_loaded
         self._window.events.closed += self.closed.set
         icon = self.kit.icon_path()
@@ -84,6 +93,22 @@ class NativeWindow:
         except webview.WebViewException as exc:
             raise DisplayError(f"cannot open a window: {exc}") from exc
         self.closed.set()
+        if tracker is not None:
+            save_window_state(self.state_file, tracker.state)
+
+    def _initial_state(self, webview) -> WindowState:
+        """Where the window opens: as the user left it, brought back onto a screen if need be."""
+        settings = self.kit.window
+        default = WindowState(width=settings.width, height=settings.height)
+        if self.state_file is None:
+            return default
+        state = load_window_state(self.state_file, default)
+        try:
+            screens = [Rect(int(s.x), int(s.y), int(s.width), int(s.height)) for s in webview.screens]
+        except Exception:  # noqa: BLE001 - without screen sizes, trust the saved state
+            log.debug("could not list the screens", exc_info=True)
+            screens = []
+        return fit_to_screens(state, screens, min_width=settings.min_width, min_height=settings.min_height)
 
     def _on_loaded(self) -> None:
         self.loaded.set()
@@ -131,6 +156,11 @@ class NativeWindow:
     def close(self) -> None:
         """Close the window (safe from any thread, and more than once)."""
         if self._window is not None and not self.closed.is_set():
+            if self._tracker is not None:  # a move just before Ctrl+C or logout still counts
+                # Bounded: with a modal dialog up, the GUI loop may not answer in time.
+                reader = threading.Thread(target=self._tracker.refresh, name="window-geometry-last", daemon=True)
+                reader.start()
+                reader.join(0.5)
             platforms.current().close_modal_dialogs()  # e.g. a save dialog left open
             self._window.destroy()
 

@@ -36,6 +36,7 @@ def desktop_entry(kit: KitSettings, command: str, description: str) -> str:
         "Terminal=false",
         f"Categories={CATEGORIES}",
         f"StartupWMClass={kit.name}",
+        *([f"MimeType={kit.mime_types.strip(';')};"] if kit.mime_types else []),
         "",
     ])
 

@@ -126,6 +126,7 @@ def test_deb_installs_runs_and_removes_without_touching_user_data(build_output, 
     try:
         desktop_file = Path("/usr/share/applications/io.github.inkwell.desktop").read_text()
         assert "Exec=inkwell %F" in desktop_file and "Icon=io.github.inkwell" in desktop_file
+        assert "MimeType=text/markdown;" in desktop_file  # "Open with Inkwell" for notes
         assert Path("/usr/share/icons/hicolor/256x256/apps/io.github.inkwell.png").is_file()
         code, report, err = run_self_test("/usr/bin/inkwell", shell_env(display_env, home), workdir)
         assert code == 0 and report["ok"], err

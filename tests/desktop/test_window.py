@@ -22,7 +22,7 @@ from tests.support.processes import (
     untracked_files,
     wait_for_exit,
 )
-from tests.support.screen import screenshot, wait_for_color, wait_for_window
+from tests.support.screen import screenshot, wait_for_color, wait_for_geometry, wait_for_window
 
 pytestmark = pytest.mark.gui
 
@@ -148,3 +148,38 @@ def test_downloads_ask_where_to_save_with_a_native_dialog(display_env, tmp_path,
         proc.send_signal(signal.SIGTERM)
         code, _, err = wait_for_exit(proc, timeout=10)
     assert code == 0, err
+
+
+def test_window_reopens_where_the_user_left_it(display_env, tmp_path, home, workdir):
+    data = tmp_path / "d"
+    env = shell_env(display_env, home)
+    title = "Notes · Inkwell"
+    with running_shell(["--data-dir", str(data)], env=env, cwd=workdir) as proc:
+        wait_for_window(display_env, title, timeout=60)
+        # The user drags and resizes the window.
+        subprocess.run(["xdotool", "search", "--name", title, "windowsize", "800", "560",
+                        "windowmove", "210", "130"], env=display_env, check=True, timeout=30)
+        wait_for_geometry(display_env, title, (210, 130, 800, 560), timeout=10)
+        saved = data / "config" / "window-state.json"
+        proc.send_signal(signal.SIGTERM)
+        assert wait_for_exit(proc, timeout=10)[0] == 0
+    assert json.loads(saved.read_text()) == {"width": 800, "height": 560, "x": 210, "y": 130, "maximized": False}
+    with running_shell(["--data-dir", str(data)], env=env, cwd=workdir) as proc:
+        wait_for_window(display_env, title, timeout=60)
+        wait_for_geometry(display_env, title, (210, 130, 800, 560), timeout=10)
+        proc.send_signal(signal.SIGTERM)
+        wait_for_exit(proc, timeout=10)
+
+
+def test_window_saved_off_screen_opens_on_screen(display_env, tmp_path, home, workdir):
+    data = tmp_path / "d"
+    (data / "config").mkdir(parents=True)
+    (data / "config" / "window-state.json").write_text(json.dumps(
+        {"width": 900, "height": 600, "x": 4000, "y": 3000, "maximized": False}))  # a monitor that is gone
+    with running_shell(["--data-dir", str(data)], env=shell_env(display_env, home), cwd=workdir) as proc:
+        wait_for_window(display_env, "Notes · Inkwell", timeout=60)
+        # Xvfb's one screen is 1280x800: the window is centred on it.
+        wait_for_geometry(display_env, "Notes · Inkwell", ((1280 - 900) // 2, (800 - 600) // 2, 900, 600), timeout=10)
+        proc.send_signal(signal.SIGTERM)
+        wait_for_exit(proc, timeout=10)
+    assert "off every screen" in (data / "logs" / "app.log").read_text()

@@ -57,3 +57,22 @@ def wait_for_window(env: dict, title: str, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"no window {title!r}; windows: {window_titles(env)}")
         time.sleep(0.1)
+
+
+def window_geometry(env: dict, title: str) -> tuple[int, int, int, int]:
+    """x, y, width and height of the window called `title` (xwininfo)."""
+    out = subprocess.run(["xwininfo", "-name", title], env=env, capture_output=True, text=True, timeout=30).stdout
+    values = dict(re.findall(r"^\s+(Absolute upper-left X|Absolute upper-left Y|Width|Height):\s+(-?\d+)", out,
+                             flags=re.MULTILINE))
+    assert len(values) == 4, f"no window {title!r}: {out}"
+    return (int(values["Absolute upper-left X"]), int(values["Absolute upper-left Y"]),
+            int(values["Width"]), int(values["Height"]))
+
+
+def wait_for_geometry(env: dict, title: str, expected: tuple[int, int, int, int], timeout: float) -> None:
+    """Poll until the window called `title` has the `expected` geometry."""
+    deadline = time.monotonic() + timeout
+    while (geometry := window_geometry(env, title)) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"window {title!r} is at {geometry}, expected {expected}")
+        time.sleep(0.1)

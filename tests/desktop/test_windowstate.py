@@ -1,0 +1,63 @@
+"""Window state: read back safely, and never restored off screen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.windowstate import Rect, WindowState, fit_to_screens, load_window_state, save_window_state
+
+DEFAULT = WindowState(width=1100, height=760)
+LAPTOP = Rect(0, 0, 1280, 800)
+RIGHT_MONITOR = Rect(1280, 0, 1920, 1080)
+
+
+def test_state_survives_a_save_and_load(tmp_path):
+    path = tmp_path / "window-state.json"
+    state = WindowState(width=900, height=600, x=40, y=30, maximized=True)
+    save_window_state(path, state)
+    assert load_window_state(path, DEFAULT) == state
+    assert not path.with_name(path.name + ".tmp").exists()
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"{not json", b"\xff\xfe", b"[]", b'"text"',
+    json.dumps({"width": "wide", "height": 600}).encode(),
+    json.dumps({"width": 900}).encode(),
+    json.dumps({"width": True, "height": 600}).encode(),
+    json.dumps({"width": 10**12, "height": 600}).encode(),
+])
+def test_a_damaged_file_means_the_default_size(tmp_path, content, caplog):
+    path = tmp_path / "window-state.json"
+    path.write_bytes(content)
+    assert load_window_state(path, DEFAULT) == DEFAULT
+    assert "window state file" in caplog.text
+
+
+def test_no_file_means_the_default_size(tmp_path):
+    assert load_window_state(tmp_path / "none.json", DEFAULT) == DEFAULT
+
+
+def test_a_visible_position_is_kept():
+    state = WindowState(width=800, height=600, x=1500, y=100)
+    assert fit_to_screens(state, [LAPTOP, RIGHT_MONITOR], min_width=640, min_height=480) == state
+
+
+@pytest.mark.parametrize(("x", "y"), [(1500, 100), (5000, 4000), (-3000, 10), (100, -900), (1250, 790)])
+def test_a_position_off_every_screen_is_brought_back(x, y):
+    """The right-hand monitor was unplugged (or the window was dragged away)."""
+    state = WindowState(width=800, height=600, x=x, y=y)
+    fitted = fit_to_screens(state, [LAPTOP], min_width=640, min_height=480)
+    assert (fitted.x, fitted.y) == ((1280 - 800) // 2, (800 - 600) // 2)  # centred on the screen left
+
+
+def test_a_window_bigger_than_every_screen_is_shrunk_to_fit():
+    state = WindowState(width=3000, height=2000, x=0, y=0)
+    fitted = fit_to_screens(state, [LAPTOP], min_width=640, min_height=480)
+    assert (fitted.width, fitted.height) == (1280, 800)
+
+
+def test_no_position_lets_the_window_manager_choose():
+    fitted = fit_to_screens(WindowState(width=800, height=600), [LAPTOP], min_width=640, min_height=480)
+    assert fitted.x is None and fitted.y is None
