@@ -16,6 +16,7 @@ from typing import Any, Callable
 from . import platforms
 from .errors import DisplayError
 from .kit import KitSettings
+from .navigation import NavigationPolicy
 from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, load_window_state, save_window_state
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class NativeWindow:
         self.base_url = base_url or url  # the app's origin, with a trailing slash
         self.storage_path = storage_path
         self.state_file = state_file  # None: open at the default size and remember nothing
+        self.navigation = NavigationPolicy(self.base_url)
         self.loaded = threading.Event()
         self.closed = threading.Event()
         self._window: Any = None
@@ -61,7 +63,7 @@ class NativeWindow:
         # come only from our own server, never from file:// URLs.
         webview.settings["ALLOW_DOWNLOADS"] = True
         webview.settings["ALLOW_FILE_URLS"] = False
-        platform.adapt_webview()
+        platform.adapt_webview(self.navigation.keep_in_window)
         window_settings = self.kit.window
         state = self._initial_state(webview)
         self._window = webview.create_window(

@@ -3,7 +3,7 @@
 Each backend module provides:
     GUI                      the pywebview GUI backend to ask for (None: pywebview's choice)
     prepare_environment()    set process-wide variables before the GUI toolkit loads
-    adapt_webview()          work around known bugs of pywebview's backend, once it is loaded
+    adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)
     close_modal_dialogs()    dismiss open dialogs, so that closing the window can finish
     has_display()            whether a native window can be shown at all
     show_error_dialog(t, m)  show a modal native error message; return False if it could not

@@ -6,6 +6,7 @@ from ._posix import channel_address, try_lock  # noqa: F401 - part of the backen
 
 import logging
 import os
+from typing import Callable
 
 GUI = "gtk"
 
@@ -19,8 +20,11 @@ def prepare_environment() -> None:
     os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
 
 
-def adapt_webview() -> None:
-    """Work around pywebview GTK bugs we depend on not hitting.
+def adapt_webview(keep_in_window: Callable[[str], bool]) -> None:
+    """Fit pywebview's GTK backend to the shell: navigation policy, and a bug we must not hit.
+
+    `keep_in_window(url)` decides every navigation (links, redirects, new windows): False
+    means the window stays where it is (the shell has opened the link elsewhere, or refused it).
 
     pywebview opens its save dialog in the folder GLib reports as the user's Downloads folder,
     which is None when the XDG user folders are not set up (minimal installs, new accounts):
@@ -28,17 +32,33 @@ def adapt_webview() -> None:
     """
     from webview.platforms import gtk as pywebview_gtk
 
-    original = pywebview_gtk.BrowserView.create_file_dialog
-    if getattr(original, "_desktop_patched", False):
+    global _keep_in_window
+    _keep_in_window = keep_in_window
+    view = pywebview_gtk.BrowserView
+    if getattr(view, "_desktop_adapted", False):
         return
+    original_file_dialog = view.create_file_dialog
+    original_navigation = view.on_navigation
 
     def create_file_dialog(self, dialog_type, directory, *args, **kwargs):
         if not directory or not os.path.isdir(directory):
             directory = _downloads_dir()
-        return original(self, dialog_type, directory, *args, **kwargs)
+        return original_file_dialog(self, dialog_type, directory, *args, **kwargs)
 
-    create_file_dialog._desktop_patched = True
-    pywebview_gtk.BrowserView.create_file_dialog = create_file_dialog
+    def on_navigation(self, webview, decision, decision_type):
+        if isinstance(decision, pywebview_gtk.webkit.NavigationPolicyDecision):
+            uri = decision.get_navigation_action().get_request().get_uri()
+            if not _keep_in_window(uri):
+                decision.ignore()
+                return True
+        return original_navigation(self, webview, decision, decision_type)
+
+    view.create_file_dialog = create_file_dialog
+    view.on_navigation = on_navigation
+    view._desktop_adapted = True
+
+
+_keep_in_window: Callable[[str], bool] = lambda url: True  # noqa: E731 - replaced by adapt_webview
 
 
 def close_modal_dialogs() -> None:

@@ -13,8 +13,8 @@ def prepare_environment() -> None:
     """Nothing to set on macOS."""
 
 
-def adapt_webview() -> None:
-    """Nothing to work around here."""
+def adapt_webview(keep_in_window) -> None:
+    """Not wired up here yet: pywebview's own policy applies (target=_blank links open in the browser)."""
 
 
 def close_modal_dialogs() -> None:

@@ -41,3 +41,14 @@ def create_download_app():
                                              "Content-Disposition": "attachment; filename=notes.zip"})
     )
     return app
+
+
+def create_app_with_links():
+    """A page whose links leave the app: to another site, and to another local port."""
+    app = Flask(__name__)
+    app.get("/")(lambda: '<title>Links</title><a id=out href="https://example.invalid/page?q=1">out</a>'
+                         '<a id=local href="http://127.0.0.1:1234/">other port</a><a id=own href="/second">own</a>'
+                         "<script>const click = (id, ms) => setTimeout(() => document.getElementById(id).click(), ms);"
+                         "click('out', 300); click('local', 600); click('own', 900);</script>")
+    app.get("/second", endpoint="second")(lambda: "<title>Second</title>second page")
+    return app
