@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 
 from . import platforms
 from .cli import Options
-from .config import load_instance_config
+from .config import KioskConfig, load_instance_config
 from .errors import DisplayError, SelfTestFailed
 from .frontdesk import READY_TIMEOUT, Frontdesk
 from .host import close_app_resources
 from .instance import InstanceLock, hand_over
+from .kiosk import EXIT_PATH, KioskExit, KioskSupervisor
 from .kit import KitSettings
 from .launch import AppLaunch, flask_config
 from .logs import print_line, set_level, tell
@@ -35,13 +37,15 @@ def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
         opened = f" and opens {len(options.files)} file(s)" if options.files else ""
         tell(f"{kit.name} is already running for this data folder: it comes to the front{opened}.")
         return 0
+    kiosk = replace(instance.kiosk, enabled=options.kiosk or instance.kiosk.enabled)
     try:
-        return _run_locked(kit, paths, options, flask_config(paths, instance), lock)
+        return _run_locked(kit, paths, options, flask_config(paths, instance), lock, kiosk)
     finally:
         lock.release()
 
 
-def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dict, lock: InstanceLock) -> int:
+def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dict, lock: InstanceLock,
+                kiosk: KioskConfig) -> int:
     platform = platforms.current()
     platform.prepare_environment()
     use_window = options.self_test or not options.browser and platform.has_display()
@@ -51,6 +55,14 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
     # Listening already; requests wait until the app is served.
     server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path)
     launch = AppLaunch(kit, paths, options.app, config, server)
+    window = None
+    if use_window:
+        window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
+                              state_file=None if options.self_test else paths.window_state_file, kiosk=kiosk)
+        if window.kiosk is not None:
+            log.info("kiosk mode: leaving it takes %s, then the app-lock password", kiosk.exit_keys)
+            launch.wrappers.append(lambda app: KioskExit(app, check_password=launch.check_password,
+                                                         on_exit=window.close, app_name=kit.name))
     # Build the Flask app while the main thread starts the GUI toolkit and the web engine
     # (which spawns its own processes): importing Flask-SQLAlchemy alone takes ~0.5 s here.
     launch_thread = threading.Thread(target=launch.run, name="app-launch", daemon=True)
@@ -61,9 +73,9 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         lock.listen(lambda files: frontdesk.submit(files, present=True))
     try:
         if options.self_test:
-            return _run_self_test(kit, paths, server, launch)
-        if use_window:
-            _run_in_window(kit, paths, server, frontdesk)
+            return _run_self_test(kit, window, server, launch)
+        if window is not None:
+            _run_in_window(window, frontdesk)
             if launch.error is not None:  # the window showed the error page: don't repeat it
                 return getattr(launch.error, "exit_code", EX_SOFTWARE)
             return 0
@@ -81,11 +93,10 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         log.info("shut down in %.0f ms", (time.perf_counter() - shutdown_started) * 1000)
 
 
-def _run_in_window(kit: KitSettings, paths: AppPaths, server: LocalServer, frontdesk: Frontdesk) -> None:
-    window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
-                          state_file=paths.window_state_file)
-
+def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
     def on_started(window: NativeWindow) -> None:
+        if window.kiosk is not None:
+            _supervise_kiosk(window)
         if window.loaded.wait(READY_TIMEOUT):
             frontdesk.attach(window)
 
@@ -94,11 +105,16 @@ def _run_in_window(kit: KitSettings, paths: AppPaths, server: LocalServer, front
     log.info("window closed")
 
 
-def _run_self_test(kit: KitSettings, paths: AppPaths, server: LocalServer, launch: AppLaunch) -> int:
+def _supervise_kiosk(window: NativeWindow) -> None:
+    supervisor = KioskSupervisor(window, window.kiosk)
+    window.watch_kiosk_input(on_exit_keys=lambda: window.show_path(EXIT_PATH), on_activity=supervisor.activity)
+    supervisor.start()
+
+
+def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, launch: AppLaunch) -> int:
     from .selftest import SelfTestReport, check_window  # only needed here
 
     report = SelfTestReport(url=server.url)
-    window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage)
     health_url = server.url.rstrip("/") + (kit.health_path or "/")
     cookie = server.guard.cookie_header()
     try:
@@ -116,5 +132,3 @@ def _run_self_test(kit: KitSettings, paths: AppPaths, server: LocalServer, launc
     if not report.ok:
         raise SelfTestFailed("self-test failed: " + ("; ".join(report.errors) or "see the JSON line"))
     return 0
-
-

@@ -22,6 +22,7 @@ class Options:
     open_browser: bool
     self_test: bool
     log_level: str | None
+    kiosk: bool = False
     files: list[str] = field(default_factory=list)
 
 
@@ -62,6 +63,11 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
         help="with --browser: only print the URL, don't open a browser",
     )
     parser.add_argument(
+        "--kiosk", action="store_true",
+        help="kiosk mode: full screen and locked to the app; leaving asks for the app-lock password "
+             "(see [kiosk] in config.toml)",
+    )
+    parser.add_argument(
         "--self-test", action="store_true",
         help="open the window, check that the app loads and renders, close it, print one JSON "
              "line and exit 0 only if every check passed",
@@ -83,6 +89,8 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
     namespace = parser.parse_args(argv)
     if not namespace.open_browser and not namespace.browser:
         parser.error("--no-open only makes sense with --browser")
+    if namespace.kiosk and namespace.browser:
+        parser.error("--kiosk needs the native window; it can't be combined with --browser")
     if namespace.self_test and namespace.browser:
         parser.error("--self-test checks the native window; it can't be combined with --browser")
     options = Options(
@@ -93,5 +101,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         self_test=namespace.self_test,
         log_level=namespace.log_level,
         files=namespace.files,
+        kiosk=namespace.kiosk,
     )
     return options, namespace.paths

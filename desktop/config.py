@@ -40,11 +40,31 @@ access_log = false
 [flask]
 # Extra Flask configuration for the hosted app, in UPPER_CASE, for example:
 # MAX_CONTENT_LENGTH = 33554432
+
+[kiosk]
+# Kiosk mode (also: --kiosk): full screen, no frame, links outside the app blocked, the
+# usual close and reload keys off. Leaving it takes the exit keys, then the app-lock password.
+enabled = false
+# The page an idle kiosk goes back to, and after how many minutes (0: never).
+home = "/"
+idle_minutes = 5
+# The key combination that asks for the password to leave kiosk mode (GTK syntax).
+exit_keys = "<Control><Shift>q"
 """
 
 
 class ConfigFileError(ValueError):
     """The config file exists but cannot be used."""
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """The [kiosk] table."""
+
+    enabled: bool = False
+    home: str = "/"
+    idle_minutes: int = 5
+    exit_keys: str = "<Control><Shift>q"
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,7 @@ class InstanceConfig:
     log_level: str = "INFO"
     access_log: bool = False
     flask: dict = field(default_factory=dict)
+    kiosk: KioskConfig = field(default_factory=lambda: KioskConfig())
     problem: str | None = None  # why the file on disk was set aside, if it was
 
 
@@ -85,7 +106,7 @@ def parse_instance_config(raw: bytes) -> InstanceConfig:
         raise ConfigFileError(f"not valid TOML: {exc}") from exc
     logging_table = _table(data, "logging")
     flask_table = _table(data, "flask")
-    unknown = set(data) - {"logging", "flask"}
+    unknown = set(data) - {"logging", "flask", "kiosk"}
     if unknown:
         raise ConfigFileError(f"unknown section(s): {', '.join(sorted(unknown))}")
     level = logging_table.get("level", "INFO")
@@ -97,7 +118,25 @@ def parse_instance_config(raw: bytes) -> InstanceConfig:
     bad_keys = [key for key in flask_table if not key.isupper()]
     if bad_keys:
         raise ConfigFileError(f"[flask] keys must be UPPER_CASE Flask settings: {', '.join(bad_keys)}")
-    return InstanceConfig(log_level=level.upper(), access_log=access_log, flask=dict(flask_table))
+    return InstanceConfig(log_level=level.upper(), access_log=access_log, flask=dict(flask_table),
+                          kiosk=_kiosk_config(_table(data, "kiosk")))
+
+
+def _kiosk_config(table: dict) -> KioskConfig:
+    unknown = set(table) - {"enabled", "home", "idle_minutes", "exit_keys"}
+    if unknown:
+        raise ConfigFileError(f"[kiosk] has unknown key(s): {', '.join(sorted(unknown))}")
+    config = KioskConfig(**table)
+    if not isinstance(config.enabled, bool):
+        raise ConfigFileError("[kiosk] enabled must be true or false")
+    if not isinstance(config.home, str) or not config.home.startswith("/") or config.home.startswith("//"):
+        raise ConfigFileError("[kiosk] home must be a path of the app, starting with /")
+    if not isinstance(config.idle_minutes, int) or isinstance(config.idle_minutes, bool) \
+            or not 0 <= config.idle_minutes <= 24 * 60:
+        raise ConfigFileError("[kiosk] idle_minutes must be 0 to 1440")
+    if not isinstance(config.exit_keys, str) or not config.exit_keys.strip():
+        raise ConfigFileError("[kiosk] exit_keys must name a key combination, like \"<Control><Shift>q\"")
+    return config
 
 
 def _table(data: dict, name: str) -> dict:

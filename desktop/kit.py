@@ -44,6 +44,7 @@ class KitSettings:
     health_path: str = "/healthz"
     bearer_path: str = ""  # URL prefix where the app's own bearer tokens replace the window's session
     open_file: str = ""  # 'module:function' taking a file the app is asked to open; returns a URL path
+    check_password: str = ""  # 'module:function' checking the app's lock password (to leave kiosk mode)
     mime_types: str = ""  # what the installers register the app to open, e.g. "text/markdown"
     window: WindowSettings = field(default_factory=WindowSettings)
     root: Path | None = None  # folder the relative paths (icon) are resolved against

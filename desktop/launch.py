@@ -6,6 +6,7 @@ import gc
 import html
 import logging
 from pathlib import Path
+from typing import Callable
 
 from .config import InstanceConfig, load_secret_key
 from .errors import DesktopError, FileOpenError
@@ -28,6 +29,7 @@ class AppLaunch:
         self._kit, self._paths, self._spec, self._config, self._server = kit, paths, spec, config, server
         self.app = None
         self.error: BaseException | None = None
+        self.wrappers: list[Callable[[Callable], Callable]] = []  # WSGI middleware the shell adds
 
     def open_file(self, path: Path) -> str:
         """Hand a file the user opened with the app to the app's `open_file` hook; return the page to show."""
@@ -41,11 +43,22 @@ class AppLaunch:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise FileOpenError(f"Cannot open {path.name}: {reason}") from exc
 
+    def check_password(self, password: str) -> bool:
+        """Ask the app's `check_password` hook; False when there is no app or no hook."""
+        if self.app is None or not self._kit.check_password:
+            return False
+        hook = import_target(self._kit.check_password)
+        with self.app.app_context():
+            return bool(hook(password))
+
     def run(self) -> None:
         """Build the app and serve it (or the start-up error page)."""
         try:
             self.app = load_flask_app(self._spec, config=self._config, instance_path=self._paths.data)
-            self._server.serve(self.app)
+            wsgi_app = self.app
+            for wrap in self.wrappers:
+                wsgi_app = wrap(wsgi_app)
+            self._server.serve(wsgi_app)
         except BaseException as exc:  # noqa: BLE001 - reported by run() once the UI has closed
             self.error = exc
             log.error("the app could not be started: %s", exc, exc_info=not isinstance(exc, DesktopError))

@@ -36,6 +36,7 @@ class SelfTestReport:
     loaded_ms: int | None = None
     exit_ms: int | None = None
     errors: list[str] = field(default_factory=list)
+    kiosk: dict[str, Any] = field(default_factory=dict)
     # Wall-clock marks, for benchmark harnesses that time the process from outside.
     loaded_at: float | None = None
     closing_at: float | None = None
@@ -73,6 +74,7 @@ def check_window(window: NativeWindow, report: SelfTestReport, health_url: str, 
         report.errors.append(f"{type(exc).__name__}: {exc}")
     finally:
         report.backend = window.backend
+        report.kiosk = window.kiosk_state()
         report.closing_at = time.time()
         window.close()
 

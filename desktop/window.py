@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import platforms
 from .errors import DisplayError
+from .config import KioskConfig
 from .kit import KitSettings
 from .navigation import NavigationPolicy
 from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, load_window_state, save_window_state
@@ -26,13 +27,15 @@ class NativeWindow:
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
 
     def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None,
-                 state_file: Path | None = None) -> None:
+                 state_file: Path | None = None, kiosk: KioskConfig | None = None) -> None:
         self.kit = kit
         self.url = url  # the first page: the session link
         self.base_url = base_url or url  # the app's origin, with a trailing slash
         self.storage_path = storage_path
         self.state_file = state_file  # None: open at the default size and remember nothing
-        self.navigation = NavigationPolicy(self.base_url)
+        self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
+        self.navigation = NavigationPolicy(self.base_url, kiosk=self.kiosk is not None)
+        self._closing_allowed = self.kiosk is None  # a kiosk ignores its close button
         self.loaded = threading.Event()
         self.closed = threading.Event()
         self._window: Any = None
@@ -73,11 +76,18 @@ class NativeWindow:
             height=state.height,
             x=state.x,
             y=state.y,
-            maximized=state.maximized,
+            maximized=state.maximized and not self.kiosk,
             min_size=(window_settings.min_width, window_settings.min_height),
             text_select=True,  # it is a document editor: users select and copy text
+            # Kiosk: the whole screen, nothing to drag, resize or close.
+            fullscreen=self.kiosk is not None,
+            frameless=self.kiosk is not None,
+            easy_drag=False,
+            resizable=self.kiosk is None,
         )
-        tracker = self._tracker = GeometryTracker(self._window, state) if self.state_file else None
+        self._window.events.closing += lambda: self._closing_allowed  # False cancels the close
+        remember = self.state_file is not None and self.kiosk is None  # a kiosk's geometry is the screen's
+        tracker = self._tracker = GeometryTracker(self._window, state) if remember else None
         self._window.events.loaded += self._on_loaded
         self._window.events.closed += self.closed.set
         icon = self.kit.icon_path()
@@ -102,14 +112,18 @@ class NativeWindow:
         """Where the window opens: as the user left it, brought back onto a screen if need be."""
         settings = self.kit.window
         default = WindowState(width=settings.width, height=settings.height)
-        if self.state_file is None:
+        if self.state_file is None and self.kiosk is None:
             return default
-        state = load_window_state(self.state_file, default)
+        state = load_window_state(self.state_file, default) if self.state_file else default
         try:
             screens = [Rect(int(s.x), int(s.y), int(s.width), int(s.height)) for s in webview.screens]
         except Exception:  # noqa: BLE001 - without screen sizes, trust the saved state
             log.debug("could not list the screens", exc_info=True)
             screens = []
+        if self.kiosk is not None and screens:
+            # Full screen even where no window manager honours the request (X11 without one).
+            screen = screens[0]
+            return WindowState(width=screen.width, height=screen.height, x=screen.x, y=screen.y)
         return fit_to_screens(state, screens, min_width=settings.min_width, min_height=settings.min_height)
 
     def _on_loaded(self) -> None:
@@ -155,8 +169,33 @@ class NativeWindow:
         script = f"alert({json.dumps(message)})"
         threading.Thread(target=self.run_js, args=(script,), name="window-alert", daemon=True).start()
 
+    def current_url(self) -> str | None:
+        """The address of the page shown."""
+        return self._window.get_current_url() if self._window is not None else None
+
+    def watch_kiosk_input(self, *, on_exit_keys: Callable[[], None], on_activity: Callable[[], None]) -> None:
+        """Kiosk mode: hand keyboard and pointer activity to the shell (call once the window exists)."""
+        platforms.current().watch_kiosk_input(self._window, exit_keys=self.kiosk.exit_keys,
+                                              on_exit_keys=on_exit_keys, on_activity=on_activity)
+
+    def kiosk_state(self) -> dict[str, Any]:
+        """What the self-test reports about kiosk mode."""
+        if self.kiosk is None:
+            return {"enabled": False}
+        return {
+            "enabled": True,
+            "fullscreen": bool(getattr(self._window, "fullscreen", False)),
+            "frameless": bool(getattr(self._window, "frameless", False)),
+            "resizable": bool(getattr(self._window, "resizable", True)),
+            "close_button_refused": not self._closing_allowed,
+            "links_outside_the_app": "blocked",
+            "home": self.kiosk.home,
+            "idle_minutes": self.kiosk.idle_minutes,
+        }
+
     def close(self) -> None:
         """Close the window (safe from any thread, and more than once)."""
+        self._closing_allowed = True
         if self._window is not None and not self.closed.is_set():
             if self._tracker is not None:  # a move just before Ctrl+C or logout still counts
                 # Bounded: with a modal dialog up, the GUI loop may not answer in time.

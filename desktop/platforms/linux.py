@@ -61,6 +61,57 @@ def adapt_webview(keep_in_window: Callable[[str], bool]) -> None:
 _keep_in_window: Callable[[str], bool] = lambda url: True  # noqa: E731 - replaced by adapt_webview
 
 
+# Keys a kiosk must not act on: close, quit, reload (plain and forced), full-screen toggle, dev tools.
+KIOSK_BLOCKED_KEYS = ("<Control>w", "<Control>q", "<Control>r", "<Control><Shift>r", "F5", "<Control>F5",
+                      "<Alt>F4", "F11", "F12", "<Control><Shift>i", "<Alt>Left", "<Alt>Right")
+
+
+def watch_kiosk_input(window, *, exit_keys: str, on_exit_keys: Callable[[], None],
+                      on_activity: Callable[[], None]) -> None:
+    """In kiosk mode: swallow the blocked keys, call `on_exit_keys` for the exit combination, and
+    `on_activity` for any key, click, touch or pointer move. `window` is pywebview's window."""
+    from gi.repository import Gdk, GLib, Gtk
+
+    mask = Gtk.accelerator_get_default_mod_mask()
+    exit_key, exit_mods = Gtk.accelerator_parse(exit_keys)
+    if not exit_key:
+        log.warning("kiosk mode: exit_keys %r is not a key combination GTK knows", exit_keys)
+    blocked = [Gtk.accelerator_parse(keys) for keys in KIOSK_BLOCKED_KEYS]
+    activity_events = {Gdk.EventType.BUTTON_PRESS, Gdk.EventType.MOTION_NOTIFY, Gdk.EventType.SCROLL,
+                       Gdk.EventType.TOUCH_BEGIN}
+
+    def matches(event, key: int, mods: int) -> bool:
+        return bool(key) and Gdk.keyval_to_lower(event.keyval) == Gdk.keyval_to_lower(key) \
+            and (event.state & mask) == mods
+
+    def on_key(_widget, event) -> bool:
+        on_activity()
+        if matches(event, exit_key, exit_mods):
+            on_exit_keys()
+            return True
+        return any(matches(event, key, mods) for key, mods in blocked)  # True: the page never sees it
+
+    def on_event(_widget, event) -> bool:
+        if event.type in activity_events:
+            on_activity()
+        return False
+
+    def connect() -> bool:
+        native_window = window.native  # the Gtk.Window, once pywebview has made it
+        if native_window is None:
+            return True  # try again on the next tick
+        native_window.connect("key-press-event", on_key)
+        widgets = [native_window]
+        while widgets:  # the web view sits inside a scrolled window: watch them all
+            widget = widgets.pop()
+            widget.connect("event", on_event)
+            if isinstance(widget, Gtk.Container):
+                widgets.extend(widget.get_children())
+        return False  # done
+
+    GLib.timeout_add(50, connect)
+
+
 def close_modal_dialogs() -> None:
     """Answer "Cancel" to any open GTK dialog (a modal dialog's loop would outlive the window)."""
     from gi.repository import GLib, Gtk

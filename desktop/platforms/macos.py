@@ -17,6 +17,10 @@ def adapt_webview(keep_in_window) -> None:
     """Not wired up here yet: pywebview's own policy applies (target=_blank links open in the browser)."""
 
 
+def watch_kiosk_input(window, *, exit_keys, on_exit_keys, on_activity) -> None:
+    """Not wired up here yet: kiosk mode is full screen and locked to the app, without key filtering."""
+
+
 def close_modal_dialogs() -> None:
     """Not needed here: closing the window ends its dialogs."""
 
