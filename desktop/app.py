@@ -63,6 +63,8 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
             log.info("kiosk mode: leaving it takes %s, then the app-lock password", kiosk.exit_keys)
             launch.wrappers.append(lambda app: KioskExit(app, check_password=launch.check_password,
                                                          on_exit=window.close, app_name=kit.name))
+    if options.dev:
+        return _run_dev(kit, paths, options, config, server, window)
     # Build the Flask app while the main thread starts the GUI toolkit and the web engine
     # (which spawns its own processes): importing Flask-SQLAlchemy alone takes ~0.5 s here.
     launch_thread = threading.Thread(target=launch.run, name="app-launch", daemon=True)
@@ -103,6 +105,23 @@ def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
     with stop_on_signals(window.close):
         window.run(on_started)
     log.info("window closed")
+
+
+def _run_dev(kit: KitSettings, paths: AppPaths, options: Options, config: dict, server: LocalServer,
+             window: NativeWindow) -> int:
+    from .reload import DevServer
+
+    dev = DevServer(spec=options.app, config=config, instance_path=paths.data, server=server, app_name=kit.name,
+                    bearer_path=kit.bearer_path, reload_window=window.reload)
+    dev.start()
+    try:
+        with stop_on_signals(window.close):
+            window.run()
+        log.info("window closed")
+    finally:
+        dev.stop()
+        server.stop()
+    return 0
 
 
 def _supervise_kiosk(window: NativeWindow) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import dataclass, field
 
 from .kit import KitSettings
@@ -23,6 +24,7 @@ class Options:
     self_test: bool
     log_level: str | None
     kiosk: bool = False
+    dev: bool = False
     files: list[str] = field(default_factory=list)
 
 
@@ -63,6 +65,11 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
         help="with --browser: only print the URL, don't open a browser",
     )
     parser.add_argument(
+        "--dev", action="store_true",
+        help="developer mode: reload the window when the app's templates or static files change, restart "
+             "the app when its Python code changes, and show errors with the Werkzeug debugger",
+    )
+    parser.add_argument(
         "--kiosk", action="store_true",
         help="kiosk mode: full screen and locked to the app; leaving asks for the app-lock password "
              "(see [kiosk] in config.toml)",
@@ -89,6 +96,10 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
     namespace = parser.parse_args(argv)
     if not namespace.open_browser and not namespace.browser:
         parser.error("--no-open only makes sense with --browser")
+    if namespace.dev and (namespace.browser or namespace.self_test or namespace.kiosk):
+        parser.error("--dev works with the native window only (not with --browser, --self-test or --kiosk)")
+    if namespace.dev and sys.platform == "win32":
+        parser.error("--dev is not available on Windows yet (it hands the server socket to a child process)")
     if namespace.kiosk and namespace.browser:
         parser.error("--kiosk needs the native window; it can't be combined with --browser")
     if namespace.self_test and namespace.browser:
@@ -102,5 +113,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         log_level=namespace.log_level,
         files=namespace.files,
         kiosk=namespace.kiosk,
+        dev=namespace.dev,
     )
     return options, namespace.paths

@@ -28,12 +28,15 @@ HANDSHAKE_PATH = "/__desktop__/session"
 class SessionGuard:
     """WSGI middleware admitting only requests from the session the window opened."""
 
-    def __init__(self, port: int, *, app_name: str = "the app", bearer_path: str = "") -> None:
+    def __init__(self, port: int, *, app_name: str = "the app", bearer_path: str = "",
+                 secrets_from: dict[str, str] | None = None) -> None:
         self.port = port
         self.app_name = app_name
         self.bearer_path = bearer_path
-        self.token = secrets.token_urlsafe(32)  # traded once per browser for the cookie
-        self._session = secrets.token_urlsafe(32)  # the cookie's value: never in a URL
+        # Dev mode's server process takes over the shell's secrets, so the window's session survives restarts.
+        secrets_from = secrets_from or {}
+        self.token = secrets_from.get("token") or secrets.token_urlsafe(32)  # traded for the cookie
+        self._session = secrets_from.get("session") or secrets.token_urlsafe(32)  # the cookie: never in a URL
         # Cookies are per host, not per port: a name per port keeps two apps' sessions apart.
         self.cookie_name = f"desktop_session_{port}"
         self.hosts = frozenset({f"127.0.0.1:{port}", f"localhost:{port}"})
@@ -42,6 +45,10 @@ class SessionGuard:
     def entry_url(self, next_path: str = "/") -> str:
         """The URL that opens a session: for the window (in memory) or the 0600 launch file only."""
         return f"http://127.0.0.1:{self.port}{HANDSHAKE_PATH}?token={self.token}&next={next_path}"
+
+    def secrets(self) -> dict[str, str]:
+        """The token and session value, for a server process of the same launch (dev mode)."""
+        return {"token": self.token, "session": self._session}
 
     def cookie_header(self) -> str:
         """A Cookie header for the shell's own requests (the self-test's health check)."""

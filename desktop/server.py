@@ -58,6 +58,10 @@ class LocalServer:
         """Base URL of the app, with a trailing slash."""
         return f"http://{LOOPBACK}:{self.port}/"
 
+    def fileno(self) -> int:
+        """The listening socket, for a server process that takes over answering (dev mode)."""
+        return self._socket.fileno()
+
     @property
     def entry_url(self) -> str:
         """The URL that opens the window's session (it holds the launch token: never log it)."""
@@ -69,7 +73,7 @@ class LocalServer:
 
         server = make_server(
             LOOPBACK, self.port, self.guard.wrap(wsgi_app), threaded=True,
-            request_handler=_request_handler(), fd=self._socket.fileno(),
+            request_handler=request_handler(), fd=self._socket.fileno(),
         )
         server.daemon_threads = True  # a hung request must not keep the process alive
         self._server = server
@@ -92,7 +96,8 @@ class LocalServer:
         log.info("server stopped")
 
 
-def _request_handler():
+def request_handler():
+    """Werkzeug's request handler, quieter and without the launch token in the log."""
     from werkzeug.serving import WSGIRequestHandler
 
     class RequestHandler(WSGIRequestHandler):

@@ -164,6 +164,11 @@ class NativeWindow:
         """Show a page of the app."""
         self._window.load_url(self.base_url + path.lstrip("/"))
 
+    def reload(self) -> None:
+        """Reload the page shown (dev mode, after a change)."""
+        if self._window is not None and self.loaded.is_set() and not self.closed.is_set():
+            self.run_js("location.reload()")
+
     def alert(self, message: str) -> None:
         """Tell the user something in a modal message over the page (returns at once)."""
         script = f"alert({json.dumps(message)})"
