@@ -41,7 +41,7 @@ APT_RUN = [
 ]
 # The tests also drive a virtual display, take screenshots, list windows and use a real browser.
 # The bundle tests run PyInstaller (which needs objdump) and dpkg-deb.
-APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "xdotool", "chromium", "binutils"]
+APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "xdotool", "chromium", "binutils", "iproute2"]
 
 
 def say(message: str) -> None:
