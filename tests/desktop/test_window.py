@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -183,3 +184,15 @@ def test_window_saved_off_screen_opens_on_screen(display_env, tmp_path, home, wo
         proc.send_signal(signal.SIGTERM)
         wait_for_exit(proc, timeout=10)
     assert "off every screen" in (data / "logs" / "app.log").read_text()
+
+
+def test_the_launch_token_never_reaches_the_log(display_env, tmp_path, home, workdir):
+    """Even with every request logged at DEBUG, the window's session link shows no token."""
+    data = tmp_path / "d"
+    (data / "config").mkdir(parents=True)
+    (data / "config" / "config.toml").write_text('[logging]\nlevel = "DEBUG"\naccess_log = true\n')
+    code, report, err, _ = run_self_test(["--data-dir", str(data)], shell_env(display_env, home), workdir)
+    assert code == 0 and report["ok"], err
+    log = (data / "logs" / "app.log").read_text()
+    assert "GET /__desktop__/session?token=(hidden)" in log  # the handshake happened, and was logged
+    assert re.findall(r"token=([^&\s\"]+)", log + err) == ["(hidden)"] * len(re.findall(r"token=", log + err))
