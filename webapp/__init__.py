@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import DatabaseError
 
 from . import config as config_classes
 from .extensions import csrf, db
@@ -48,10 +49,20 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
     db.init_app(app)
     csrf.init_app(app)
-    from . import models, schema, sqlite  # noqa: F401 - models registers the tables
+    from . import models, recovery, schema, sqlite  # noqa: F401 - models registers the tables
 
+    recovery.init_app(app)  # first of the request hooks: the others read the database
     sqlite.init_app(app)
-    schema.init_app(app)
+    try:
+        schema.init_app(app)
+    except DatabaseError as exc:
+        if not sqlite.is_damaged(exc):
+            raise
+        recovery.enter(app, str(exc.orig))
+    else:
+        from .services import backups
+
+        backups.schedule(app)
 
     from . import cli, security, views
     from .services import lock
@@ -72,7 +83,6 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
         app.jinja_env.bytecode_cache = FileSystemBytecodeCache(folder)
 
     from .markdown import plain_excerpt
-
     from .views.attachments import file_url
 
     app.add_template_filter(plain_excerpt, "excerpt")
@@ -82,6 +92,8 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     def inject_app_info() -> dict[str, Any]:
         from .services import settings
 
-        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": settings.all_settings()}
+        # In recovery mode the database can't be read: pages use the default settings.
+        values = settings.defaults() if recovery.active(app) else settings.all_settings()
+        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": values}
 
     return app

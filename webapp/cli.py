@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask --app webapp seed-demo 1000`, `export`, `import`."""
+"""Flask CLI commands: `flask --app webapp seed-demo 1000`, `export`, `import`, `backup`, `restore`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (seed_demo, export_command, import_command):
+    for command in (seed_demo, export_command, import_command, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -63,3 +63,38 @@ def seed_demo(count: int, seed_value: int) -> None:
             done += step
             bar.update(step)
     click.echo(f"Added {count} notes in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("backup")
+@click.option("--list", "list_only", is_flag=True, help="list the backups instead of making one")
+@with_appcontext
+def backup_command(list_only: bool) -> None:
+    """Back the notes database up now (or list the backups)."""
+    from .services import backups
+
+    if list_only:
+        for backup in backups.list_backups():
+            click.echo(f"{backup.name}  {backup.created:%Y-%m-%d %H:%M} UTC  {backup.size / 1024:,.0f} KB")
+        return
+    try:
+        backup = backups.create()
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {backup.path}.")
+
+
+@click.command("restore")
+@click.argument("name", required=False)
+@with_appcontext
+def restore_command(name: str | None) -> None:
+    """Put backup NAME (default: the latest) in place of the notes database; the current one is kept."""
+    from .services import backups
+
+    available = backups.list_backups()
+    if not available:
+        raise click.ClickException("there is no backup to restore")
+    try:
+        kept = backups.restore(name or available[0].name)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {name or available[0].name}. The database as it was is kept as {kept}.")

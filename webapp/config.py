@@ -17,6 +17,7 @@ class Config:
     # sets this to False and runs `flask db upgrade` once instead.
     AUTO_UPGRADE_DB = True
     BACKUPS_KEPT = 5
+    BACKUP_EVERY_HOURS = 24  # an automatic backup at start when the newest is older (0: never)
     NOTES_PER_PAGE = 30
     IMPORT_MAX_BYTES = 1 << 30  # what an archive may unpack to
     IMPORT_MAX_ENTRIES = 100_000
@@ -42,3 +43,4 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    BACKUP_EVERY_HOURS = 0  # no background thread unless a test asks for it

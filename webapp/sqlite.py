@@ -4,7 +4,7 @@ connection pragmas, the backup API, and the FTS5 full-text index."""
 from __future__ import annotations
 
 import sqlite3
-import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask
@@ -63,7 +63,8 @@ def backup_database(engine: Engine, folder: Path, *, keep: int = 5) -> Path:
     if source_file is None:
         raise ValueError("only a SQLite file can be backed up this way")
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{source_file.stem}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 1_000_000:06d}.sqlite3"
+    # Microseconds in the name: names sort in the order the backups were made (rotation relies on it).
+    target = folder / f"{source_file.stem}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S-%f')}.sqlite3"
     with sqlite3.connect(source_file) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
     source.close()
@@ -71,6 +72,31 @@ def backup_database(engine: Engine, folder: Path, *, keep: int = 5) -> Path:
     for old in sorted(folder.glob(f"{source_file.stem}-*.sqlite3"))[:-keep]:
         old.unlink()
     return target
+
+
+def is_damaged(error: BaseException) -> bool:
+    """The error says the database file is not (or no longer) a readable SQLite database.
+
+    SQLite raises exactly DatabaseError for a damaged file ("file is not a database",
+    "database disk image is malformed"); its subclasses mean other things (locked, read-only,
+    disk full), where the file itself is fine.
+    """
+    original = getattr(error, "orig", error)
+    return type(original) is sqlite3.DatabaseError
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """The error says the disk (or the database's size limit) is full."""
+    original = getattr(error, "orig", error)
+    return isinstance(original, sqlite3.OperationalError) and "full" in str(original)
+
+
+def remove_database(engine: Engine) -> None:
+    """Delete the database file and its WAL files (the caller has kept a copy)."""
+    path = database_file(engine)
+    engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def restore_database(engine: Engine, backup: Path) -> None:

@@ -196,3 +196,18 @@ def test_the_launch_token_never_reaches_the_log(display_env, tmp_path, home, wor
     log = (data / "logs" / "app.log").read_text()
     assert "GET /__desktop__/session?token=(hidden)" in log  # the handshake happened, and was logged
     assert re.findall(r"token=([^&\s\"]+)", log + err) == ["(hidden)"] * len(re.findall(r"token=", log + err))
+
+
+def test_a_damaged_database_opens_the_recovery_page_not_an_error(display_env, tmp_path, home, workdir,
+                                                                  artifacts_dir):
+    data = tmp_path / "d"
+    (data / "data").mkdir(parents=True)
+    damaged = data / "data" / "inkwell.sqlite3"
+    damaged.write_bytes(b"overwritten by a broken sync tool " * 500)
+    with running_shell(["--data-dir", str(data)], env=shell_env(display_env, home), cwd=workdir) as proc:
+        wait_for_window(display_env, "Your notes need attention · Inkwell", timeout=60)
+        wait_for_color(display_env, HEADER_BLUE, min_pixels=20_000, timeout=30).save(
+            artifacts_dir / "window-recovery-page.png")
+        proc.send_signal(signal.SIGTERM)
+        assert wait_for_exit(proc, timeout=10)[0] == 0
+    assert damaged.read_bytes() == b"overwritten by a broken sync tool " * 500  # nothing overwritten

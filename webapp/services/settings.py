@@ -27,6 +27,11 @@ def get(name: str) -> Any:
     return all_settings()[name]
 
 
+def defaults() -> dict[str, Any]:
+    """Every setting's default value."""
+    return {name: default for name, (default, _) in DEFINITIONS.items()}
+
+
 def all_settings() -> dict[str, Any]:
     """Every setting's current value (one query; every page needs them)."""
     rows = {row.key: row.value for row in db.session.scalars(select(Setting).where(Setting.key.in_(DEFINITIONS)))}

@@ -7,7 +7,21 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint."""
-    from . import api, attachments, errors, health, lock, notes, search, settings, tags, transfer
+    from . import (
+        api,
+        attachments,
+        backups,
+        errors,
+        health,
+        lock,
+        notes,
+        recovery,
+        search,
+        settings,
+        tags,
+        transfer,
+    )
 
-    for module in (lock, notes, attachments, tags, search, settings, transfer, api, health, errors):
+    for module in (lock, notes, attachments, tags, search, settings, backups, transfer, api, health, recovery,
+                   errors):
         app.register_blueprint(module.bp)

@@ -19,7 +19,6 @@ from ..services import notes as note_service
 from ..services import search as search_service
 from ..services import tags as tag_service
 from ..services import tokens
-
 from .attachments import file_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

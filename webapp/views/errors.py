@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DatabaseError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .. import recovery, sqlite
+from ..extensions import db
 
 bp = Blueprint("errors", __name__)
 
@@ -32,6 +44,23 @@ def handle_csrf_error(error: CSRFError):
     """A form without a valid CSRF token: most often a page left open across a restart."""
     return error_response(400, "Form expired", "This form has expired or did not come from this app. "
                           "Go back, reload the page and try again; nothing was changed.", code="csrf_failed")
+
+
+@bp.app_errorhandler(DatabaseError)
+def handle_database_error(error: DatabaseError):
+    """The database failed: damaged (recovery mode), full disk, or something unexpected."""
+    db.session.rollback()
+    if sqlite.is_damaged(error):
+        recovery.enter(current_app._get_current_object(), str(error.orig))
+        if not wants_json():
+            return redirect(url_for("recovery.index"))
+        return error_response(503, "Database damaged", "The notes database can't be read. Open the app to "
+                              "restore a backup.", code="database_damaged")
+    if sqlite.is_disk_full(error):
+        current_app.logger.error("the disk is full: a change was not saved (%s)", error.orig)
+        return error_response(507, "Disk full", "The disk is full, so this change was not saved. Free some "
+                              "space and try again; everything saved before is safe.", code="disk_full")
+    return handle_unexpected_error(error)
 
 
 @bp.app_errorhandler(Exception)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from .. import recovery
 from ..forms import ActionForm, UnlockForm
 from ..services import lock as lock_service
 from .errors import wants_json
@@ -20,6 +29,8 @@ FAILED_ATTEMPT_DELAY = 1.0  # seconds: slows guessing down; the app is local, so
 def require_unlock():
     """While the app is locked, only the lock screen answers (API token requests excepted)."""
     if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+        return None
+    if recovery.active():  # only the recovery page gets this far; the password can't be read
         return None
     if request.blueprint == "api" and request.headers.get("Authorization"):
         return None  # scripts with a personal token; the API checks the token itself
@@ -67,5 +78,7 @@ def lock_now():
 @bp.app_context_processor
 def lock_state():
     """Templates show "Lock now" and the idle timer when a lock is set."""
+    if recovery.active():  # the password is in the database that can't be read
+        return {"lock_enabled": False, "lock_idle_minutes": 0}
     enabled = lock_service.enabled()
     return {"lock_enabled": enabled, "lock_idle_minutes": lock_service.idle_minutes() if enabled else 0}

@@ -9,7 +9,6 @@ from alembic import op
 
 from webapp import sqlite
 
-
 revision = '0001'
 down_revision = None
 branch_labels = None

@@ -1,0 +1,44 @@
+"""Backups: see them, make one now, put one back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from ..forms import ActionForm
+from ..services import backups
+
+bp = Blueprint("backups", __name__, url_prefix="/settings/backups")
+
+
+@bp.get("/")
+def index():
+    """The backups there are."""
+    return render_template("backups.html", backups=backups.list_backups(), action_form=ActionForm())
+
+
+@bp.post("/")
+def create():
+    """Back up now."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        backup = backups.create()
+    except backups.BackupError as exc:
+        flash(f"No backup was made: {exc}.", "error")
+    else:
+        flash(f"Backed up ({backup.size / 1024:,.0f} KB).", "success")
+    return redirect(url_for("backups.index"))
+
+
+@bp.post("/restore")
+def restore():
+    """Put a backup back; the notes as they are now are kept too."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        kept = backups.restore(request.form.get("name", ""))
+    except backups.BackupError as exc:
+        flash(f"Nothing was restored: {exc}.", "error")
+        return redirect(url_for("backups.index"))
+    flash(f"Restored. Your notes as they were just before are kept in {kept.name}.", "success")
+    return redirect(url_for("notes.index"))
