@@ -8,6 +8,9 @@ from . import __version__
 from .models import BODY_MAX, TAG_MAX, TITLE_MAX
 from .services.tags import MAX_TAGS_PER_NOTE
 
+# A tag name: something besides spaces, no comma (the form's separator), at most TAG_MAX long.
+TAG_NAME = {"type": "string", "maxLength": TAG_MAX, "pattern": r"^[^,]*[^\s,][^,]*$"}
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -32,7 +35,7 @@ NOTE_ID = {"name": "note_id", "in": "path", "required": True, "schema": {"type":
 NOTE_FIELDS = {
     "title": {"type": "string", "maxLength": TITLE_MAX},
     "body": {"type": "string", "maxLength": BODY_MAX},
-    "tags": {"type": "array", "maxItems": MAX_TAGS_PER_NOTE, "items": {"type": "string", "maxLength": TAG_MAX}},
+    "tags": {"type": "array", "maxItems": MAX_TAGS_PER_NOTE, "items": TAG_NAME},
     "pinned": {"type": "boolean"},
 }
 TIMESTAMP = {"type": "string", "format": "date-time"}

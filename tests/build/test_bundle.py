@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI, REPO, need
-from tests.support.processes import files_under, running, shell_env, untracked_files, wait_for_exit
+from tests.support.processes import (
+    files_under,
+    running,
+    shell_env,
+    untracked_files,
+    wait_for_exit,
+)
 from tests.support.screen import wait_for_window
 from tests.support.session import session_from_output
 

@@ -13,7 +13,12 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.support.processes import port_from_log, running_shell, shell_env, wait_for_exit
+from tests.support.processes import (
+    port_from_log,
+    running_shell,
+    shell_env,
+    wait_for_exit,
+)
 from tests.support.screen import window_titles
 
 pytestmark = pytest.mark.gui

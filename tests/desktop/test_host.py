@@ -67,8 +67,8 @@ def test_bug_in_factory_keeps_its_traceback(tmp_path):
 
 
 def test_shell_config_gives_the_app_a_template_cache(tmp_path):
-    from desktop.launch import flask_config
     from desktop.config import InstanceConfig
+    from desktop.launch import flask_config
     from desktop.paths import resolve_paths
 
     paths = resolve_paths("Inkwell", tmp_path)

@@ -13,8 +13,12 @@ from desktop import kiosk
 from desktop.config import ConfigFileError, KioskConfig, parse_instance_config
 from desktop.kiosk import EXIT_PATH, KioskExit, KioskSupervisor
 from tests.support.processes import running_shell, shell_env, wait_for_exit
-from tests.support.screen import screenshot, wait_for_color, wait_for_geometry, wait_for_window
-
+from tests.support.screen import (
+    screenshot,
+    wait_for_color,
+    wait_for_geometry,
+    wait_for_window,
+)
 
 ERROR_RED = (176, 0, 32)  # the exit page's error message
 

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import port_from_log, running_shell, shell_env, wait_for_exit
+from tests.support.processes import (
+    port_from_log,
+    running_shell,
+    shell_env,
+    wait_for_exit,
+)
 from tests.support.screen import screenshot, wait_for_window
 from tests.support.session import AppSession, session_from_output
 

@@ -6,8 +6,8 @@ import os
 import signal
 from pathlib import Path
 
-from tests.support.session import session_from_output
 from tests.support.processes import running_shell, shell_env, start_shell, wait_for_exit
+from tests.support.session import session_from_output
 
 HERE = Path(__file__).parent
 EX_SOFTWARE = 70

@@ -23,7 +23,12 @@ from tests.support.processes import (
     untracked_files,
     wait_for_exit,
 )
-from tests.support.screen import screenshot, wait_for_color, wait_for_geometry, wait_for_window
+from tests.support.screen import (
+    screenshot,
+    wait_for_color,
+    wait_for_geometry,
+    wait_for_window,
+)
 
 pytestmark = pytest.mark.gui
 

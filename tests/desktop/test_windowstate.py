@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from desktop.windowstate import Rect, WindowState, fit_to_screens, load_window_state, save_window_state
+from desktop.windowstate import (
+    Rect,
+    WindowState,
+    fit_to_screens,
+    load_window_state,
+    save_window_state,
+)
 
 DEFAULT = WindowState(width=1100, height=760)
 LAPTOP = Rect(0, 0, 1280, 800)

@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-
 from dataclasses import dataclass, field
 from pathlib import Path
 

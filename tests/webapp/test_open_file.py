@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.webapp.test_transfer import export_bytes
 from tests.webapp.test_notes import create
+from tests.webapp.test_transfer import export_bytes
 from webapp.extensions import db
 from webapp.models import Note
 from webapp.services.importer import open_file

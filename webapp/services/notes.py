@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import BODY_MAX, TITLE_MAX, Note, Revision, Tag, utcnow
@@ -90,7 +91,13 @@ def update(note: Note, data: NoteInput, *, expected_version: int | None) -> bool
         note.title, note.body, note.tags = data.title, data.body, new_tags
         note.updated_at = utcnow()
         _add_revision(note)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another save of this note won the race between our version check and our write
+        # (the UPDATE matched no row at the version we read): the same conflict, found later.
+        db.session.rollback()
+        raise VersionConflict(note) from None
     tag_service.delete_unused()
     db.session.commit()
     return True

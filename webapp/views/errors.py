@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .. import recovery, sqlite
@@ -61,6 +62,14 @@ def handle_database_error(error: DatabaseError):
         return error_response(507, "Disk full", "The disk is full, so this change was not saved. Free some "
                               "space and try again; everything saved before is safe.", code="disk_full")
     return handle_unexpected_error(error)
+
+
+@bp.app_errorhandler(StaleDataError)
+def handle_concurrent_change(error: StaleDataError):
+    """Two changes to the same note crossed (another window, a script): the later one is refused."""
+    db.session.rollback()
+    return error_response(409, "Changed elsewhere", "This note was changed somewhere else at the same moment, "
+                          "so this change was not saved. Reload the page and try again.", code="version_conflict")
 
 
 @bp.app_errorhandler(Exception)
