@@ -8,8 +8,11 @@ from . import __version__
 from .models import BODY_MAX, TAG_MAX, TITLE_MAX
 from .services.tags import MAX_TAGS_PER_NOTE
 
-# A tag name: something besides spaces, no comma (the form's separator), at most TAG_MAX long.
-TAG_NAME = {"type": "string", "maxLength": TAG_MAX, "pattern": r"^[^,]*[^\s,][^,]*$"}
+# A tag name: something besides spaces, no comma (the form's separator), no control characters
+# (tab, CR and LF count as spaces), at most TAG_MAX long.
+_TAG_CHAR = r"[^,\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+TAG_NAME = {"type": "string", "maxLength": TAG_MAX,
+            "pattern": rf"^{_TAG_CHAR}*[^\s,\x00-\x1f\x7f-\x9f]{_TAG_CHAR}*$"}
 
 
 def _ref(name: str) -> dict[str, str]:

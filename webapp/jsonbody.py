@@ -49,12 +49,21 @@ def read_object(fields: dict[str, Field], *, required: set[str] = frozenset()) -
         problems[name] = "this field is required"
     for name, spec in fields.items():
         if name in data:
+            data[name] = _whole_float_as_int(data[name], spec)
             problem = _check(data[name], spec)
             if problem:
                 problems[name] = problem
     if problems:
         raise ApiError(422, "validation_failed", "some fields need attention", problems)
     return data
+
+
+def _whole_float_as_int(value: Any, spec: Field) -> Any:
+    """2.0 is a whole number, as JSON Schema (and our OpenAPI document) counts them."""
+    kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
+    if int in kinds and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _check(value: Any, spec: Field) -> str | None:

@@ -9,12 +9,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.support.processes import running_shell, shell_env, wait_for_exit
-from tests.support.session import session_from_launch_file, session_from_output
+from tests.support.session import session_from_output
 
 
 def can_mount_tmpfs() -> bool:

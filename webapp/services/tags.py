@@ -15,7 +15,9 @@ class TagError(ValueError):
 
 
 def normalize(name: str) -> str:
-    """Trim and collapse whitespace; refuse empty or over-long names."""
+    """Trim and collapse whitespace; refuse empty or over-long names, commas and control characters."""
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in name if c not in "\t\n\r"):
+        raise TagError("a tag name can't contain control characters")
     cleaned = " ".join(name.split())
     if not cleaned:
         raise TagError("a tag name can't be empty")
