@@ -65,6 +65,21 @@ def changed_files(before: dict[Path, float], after: dict[Path, float]) -> set[Pa
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
+def forget_bytecode(sources) -> None:
+    """Delete the cached bytecode of changed modules.
+
+    Python trusts a .pyc whose recorded source mtime (whole seconds) and size match: an edit
+    that keeps the size, within the second of the last compile, would run the old code.
+    """
+    import importlib.util
+
+    for source in sources:
+        try:
+            Path(importlib.util.cache_from_source(str(source))).unlink(missing_ok=True)
+        except (OSError, ValueError, NotImplementedError):
+            pass
+
+
 class DevServer:
     """Runs the app in a child process on the shell's socket and reloads the window on changes."""
 
@@ -142,6 +157,7 @@ class DevServer:
             names = ", ".join(sorted(str(p.relative_to(self._folder)) for p in changed)[:5])
             if any(path.suffix in CODE_SUFFIXES for path in changed):
                 log.info("dev mode: code changed (%s): restarting the app", names)
+                forget_bytecode(path for path in changed if path.suffix in CODE_SUFFIXES)
                 self._end_child()
                 self.restarts += 1
                 self._spawn()

@@ -88,10 +88,23 @@ def test_a_truncated_database_is_explained_and_kept(tmp_path, home, workdir):
     assert database.read_bytes() == damaged  # left exactly as it was
 
 
+def test_a_data_folder_that_cannot_be_made_is_named_in_the_error(tmp_path, home, workdir):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = subprocess.run([sys.executable, "-m", "desktop", "--browser", "--no-open", "--data-dir",
+                             str(blocker / "data")], env=shell_env(os.environ, home), cwd=workdir,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 73  # EX_CANTCREAT
+    assert f"cannot create {blocker / 'data' / 'data'}" in result.stderr and "Traceback" not in result.stderr
+    assert blocker.read_text() == "not a folder"
+
+
 def test_a_data_folder_the_user_cannot_write_is_named_in_the_error(tmp_path, workdir):
     """Run as an unprivileged user (root may write anywhere) against a folder owned by root."""
-    if os.geteuid() != 0 or not shutil.which("setpriv"):
-        pytest.skip("needs root to switch to an unprivileged user")
+    unprivileged = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+    if os.geteuid() != 0 or not shutil.which("setpriv") or subprocess.run(
+            [*unprivileged, "-c", "import desktop"], capture_output=True, cwd=workdir).returncode != 0:
+        pytest.skip("needs root, and a checkout an unprivileged user can read (not one under /root)")
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o755)
     tmp_path.chmod(0o755)
@@ -99,8 +112,7 @@ def test_a_data_folder_the_user_cannot_write_is_named_in_the_error(tmp_path, wor
     home.mkdir()
     os.chown(home, 65534, 65534)
     result = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "desktop",
-         "--browser", "--no-open", "--data-dir", str(locked)],
+        [*unprivileged, "-m", "desktop", "--browser", "--no-open", "--data-dir", str(locked)],
         env=shell_env(os.environ, home), cwd=workdir, capture_output=True, text=True, timeout=60)
     assert result.returncode == 73  # EX_CANTCREAT
     assert f"cannot create {locked / 'data'}" in result.stderr
