@@ -53,6 +53,14 @@ Name: "{userdesktop}\{#AppName}"; Filename: "{app}\{#AppName}.exe"; Tasks: deskt
 [Tasks]
 Name: "desktopicon"; Description: "Create a desktop shortcut"; Flags: unchecked
 
+[Registry]
+; "Open with > Inkwell" for Markdown notes, for this user only, without taking .md over from
+; the user's editor. The app imports a file it is opened with (see [tool.desktop] open_file).
+Root: HKCU; Subkey: "Software\Classes\{#AppName}.Note"; ValueType: string; ValueName: ""; ValueData: "Markdown note"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\{#AppName}.Note\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppName}.exe,0"
+Root: HKCU; Subkey: "Software\Classes\{#AppName}.Note\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppName}.exe"" ""%1"""
+Root: HKCU; Subkey: "Software\Classes\.md\OpenWithProgids"; ValueType: string; ValueName: "{#AppName}.Note"; ValueData: ""; Flags: uninsdeletevalue
+
 [Run]
 Filename: "{app}\{#AppName}.exe"; Description: "Start {#AppName}"; Flags: nowait postinstall skipifsilent
 
