@@ -42,7 +42,9 @@ def _gate():
     state = active()
     if state is None or request.endpoint in OPEN_ENDPOINTS or (request.endpoint or "").startswith("recovery."):
         return None
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    from .views.errors import wants_json
+
+    if wants_json():
         message = f"The notes database can't be read ({state['reason']}). Open the app to restore a backup."
         return jsonify(error={"code": "database_damaged", "message": message}), 503
     return redirect(url_for("recovery.index"))

@@ -65,13 +65,29 @@ def backup_database(engine: Engine, folder: Path, *, keep: int = 5) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     # Microseconds in the name: names sort in the order the backups were made (rotation relies on it).
     target = folder / f"{source_file.stem}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S-%f')}.sqlite3"
-    with sqlite3.connect(source_file) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-    source.close()
-    copy.close()
+    copy_database(source_file, target)
     for old in sorted(folder.glob(f"{source_file.stem}-*.sqlite3"))[:-keep]:
         old.unlink()
     return target
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a database file page by page with SQLite's backup API (includes what is in its WAL).
+
+    Raises sqlite3.Error when the source can't be read as a database.
+    """
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reader, sqlite3.connect(target) as writer:
+        reader.backup(writer)
+    reader.close()
+    writer.close()
+
+
+def check_file(path: Path) -> str:
+    """SQLite's quick_check verdict on a database file ("ok" when sound); sqlite3.Error if unreadable."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+    connection.close()
+    return verdict
 
 
 def is_damaged(error: BaseException) -> bool:
@@ -103,10 +119,7 @@ def restore_database(engine: Engine, backup: Path) -> None:
     """Put a backup back in place of the live database (pages copied by the backup API)."""
     target_file = database_file(engine)
     engine.dispose()  # no pooled connection may hold the old file open
-    with sqlite3.connect(backup) as source, sqlite3.connect(target_file) as target:
-        source.backup(target)
-    source.close()
-    target.close()
+    copy_database(backup, target_file)
 
 
 # Full-text search: an external-content FTS5 table over notes, kept in step by triggers.

@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import subprocess
 import threading
-import time
 
 import pytest
 
 from desktop import kiosk
 from desktop.config import ConfigFileError, KioskConfig, parse_instance_config
 from desktop.kiosk import EXIT_PATH, KioskExit, KioskSupervisor
-from tests.support.processes import running_shell, shell_env, wait_for_exit
+from tests.support.processes import running_shell, shell_env, wait_for, wait_for_exit
 from tests.support.screen import (
     screenshot,
     wait_for_color,
@@ -102,12 +101,6 @@ class FakeWindow:
         self.shown.append(path)
         self.url, self.hung = "http://127.0.0.1:1/" + path.lstrip("/"), False
 
-
-def wait_for(condition, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 @pytest.fixture

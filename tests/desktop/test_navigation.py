@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.navigation import NavigationPolicy
-from tests.support.processes import running_shell, shell_env, wait_for_exit
+from tests.support.processes import running_shell, shell_env, wait_for, wait_for_exit
 from tests.support.screen import wait_for_window
 
 HERE = Path(__file__).parent
@@ -23,13 +23,6 @@ def opened(monkeypatch):
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: urls.append(url) or True)
     return urls
 
-
-def wait_for(condition, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("url", [BASE, BASE + "notes/1?x=1#top", "http://localhost:5123/tags", "about:blank",

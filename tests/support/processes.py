@@ -115,3 +115,12 @@ def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             pass
     return living
+
+
+def wait_for(condition, timeout: float = 5.0, interval: float = 0.02) -> None:
+    """Poll `condition()` until it is true; fail at the deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(interval)

@@ -57,11 +57,13 @@ def list_backups() -> list[Backup]:
     path = sqlite.database_file(db.engine)
     if path is None or not folder().is_dir():
         return []
-    found = []
-    for file in folder().glob(f"{path.stem}-*.sqlite3"):
-        stat = file.stat()
-        found.append(Backup(file.name, file, datetime.fromtimestamp(stat.st_mtime, timezone.utc), stat.st_size))
+    found = [_describe(file) for file in folder().glob(f"{path.stem}-*.sqlite3")]
     return sorted(found, key=lambda b: (b.created, b.name), reverse=True)
+
+
+def _describe(file: Path) -> Backup:
+    stat = file.stat()
+    return Backup(file.name, file, datetime.fromtimestamp(stat.st_mtime, timezone.utc), stat.st_size)
 
 
 def create() -> Backup:
@@ -72,7 +74,7 @@ def create() -> Backup:
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"the backup could not be written: {exc}") from exc
     log.info("database backed up to %s", path)
-    return next(b for b in list_backups() if b.path == path)
+    return _describe(path)
 
 
 def backup_if_due() -> Backup | None:
@@ -114,9 +116,7 @@ def find(name: str) -> Backup:
 def check(path: Path) -> None:
     """Refuse a file that is not a sound SQLite database."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            result = connection.execute("PRAGMA quick_check").fetchone()[0]
-        connection.close()
+        result = sqlite.check_file(path)
     except sqlite3.Error as exc:
         raise BackupError(f"{path.name} is not a readable database ({exc})") from exc
     if result != "ok":
@@ -145,10 +145,7 @@ def set_aside(live: Path, label: str = SET_ASIDE_PREFIX) -> Path:
     target = folder() / f"{label}{stamp}-{live.name}"
     db.engine.dispose()
     try:
-        with sqlite3.connect(f"file:{live}?mode=ro", uri=True) as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
-        source.close()
-        copy.close()
+        sqlite.copy_database(live, target)
     except sqlite3.Error:
         target.unlink(missing_ok=True)
         for suffix in ("", "-wal", "-shm"):
