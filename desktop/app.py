@@ -16,7 +16,7 @@ from .host import close_app_resources
 from .instance import InstanceLock, hand_over
 from .kiosk import EXIT_PATH, KioskExit, KioskSupervisor
 from .kit import KitSettings
-from .launch import AppLaunch, flask_config
+from .launch import AppLaunch, flask_config, prepare_process
 from .logs import print_line, set_level, tell
 from .paths import AppPaths
 from .server import LocalServer
@@ -39,7 +39,8 @@ def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
         return 0
     kiosk = replace(instance.kiosk, enabled=options.kiosk or instance.kiosk.enabled)
     try:
-        return _run_locked(kit, paths, options, flask_config(paths, instance), lock, kiosk)
+        prepare_process(kit, paths)
+        return _run_locked(kit, paths, options, flask_config(kit, paths, instance), lock, kiosk)
     finally:
         lock.release()
 
@@ -133,21 +134,38 @@ def _supervise_kiosk(window: NativeWindow) -> None:
 def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, launch: AppLaunch) -> int:
     from .selftest import SelfTestReport, check_window  # only needed here
 
-    report = SelfTestReport(url=server.url)
-    health_url = server.url.rstrip("/") + (kit.health_path or "/")
+    report = SelfTestReport(app=kit.name, url=server.url, health_path=kit.health_path)
     cookie = server.guard.cookie_header()
     try:
         with stop_on_signals(window.close):
-            window.run(lambda w: check_window(w, report, health_url, cookie=cookie))
+            window.run(lambda w: check_window(w, report, server.url, cookie=cookie))
     except DisplayError as exc:
         report.errors.append(str(exc))
     if report.closing_at is not None:
         report.exit_ms = round((time.time() - report.closing_at) * 1000)
+    report.readiness = _readiness(kit)
     if launch.error is not None:
         report.errors.insert(0, f"the app could not start: {launch.error}")
     print_line(report.to_json())
     if launch.error is not None:
         raise launch.error
     if not report.ok:
-        raise SelfTestFailed("self-test failed: " + ("; ".join(report.errors) or "see the JSON line"))
+        raise SelfTestFailed(f"{kit.name}: self-test failed: " + ("; ".join(report.errors) or "see the JSON line"))
     return 0
+
+
+def _readiness(kit: KitSettings) -> list[dict]:
+    """From source, what in the project will hurt it as a desktop app (the builder's checks)."""
+    import sys
+
+    if getattr(sys, "frozen", False) or kit.root is None:
+        return []
+    try:
+        from .builder.readiness import check_project, findings_as_dicts
+    except ImportError:  # the builder is not part of a frozen app
+        return []
+    try:
+        return findings_as_dicts(check_project(kit))
+    except Exception:  # noqa: BLE001 - advice must never fail the self-test
+        log.warning("could not check the project's desktop readiness", exc_info=True)
+        return []

@@ -26,12 +26,13 @@ class Options:
     kiosk: bool = False
     dev: bool = False
     files: list[str] = field(default_factory=list)
+    flask: list[str] | None = None  # --flask ARGS: the app's own Flask CLI, on the desktop data
 
 
 def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
     """The argument parser, with help text naming this app."""
     parser = argparse.ArgumentParser(
-        prog=kit.name.lower(),
+        prog=kit.slug,
         description=f"{kit.name}: runs the app on 127.0.0.1 and shows it in a native window.",
         epilog=(
             "Files: the database, config.toml, the secret key and app.log live in your user "
@@ -84,6 +85,11 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
         help="print where the app keeps its files and exit",
     )
     parser.add_argument(
+        "--flask", nargs=argparse.REMAINDER, metavar="COMMAND",
+        help="run one of the app's own Flask CLI commands on the desktop data folder and exit "
+             "(for example: --flask db upgrade); must come last",
+    )
+    parser.add_argument(
         "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper, default=None,
         help="override the log level set in config.toml",
     )
@@ -94,6 +100,8 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
     """Parse `argv`; return the options and whether only the paths were asked for."""
     parser = build_parser(kit)
     namespace = parser.parse_args(argv)
+    if not namespace.app:
+        parser.error("no Flask app to host: set factory in [tool.desktop] (python -m desktop init), or pass --app")
     if not namespace.open_browser and not namespace.browser:
         parser.error("--no-open only makes sense with --browser")
     if namespace.dev and (namespace.browser or namespace.self_test or namespace.kiosk):
@@ -114,5 +122,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         files=namespace.files,
         kiosk=namespace.kiosk,
         dev=namespace.dev,
+        flask=namespace.flask,
     )
     return options, namespace.paths

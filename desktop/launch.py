@@ -5,13 +5,17 @@ from __future__ import annotations
 import gc
 import html
 import logging
+import os
 from pathlib import Path
 from typing import Callable
 
 from .config import InstanceConfig, load_secret_key
-from .errors import DesktopError, FileOpenError
+from .errors import DataDirError, DesktopError, FileOpenError
+from .firstrun import run_first_run
 from .host import import_target, load_flask_app
 from .kit import KitSettings
+from .logs import restore_shell_logging
+from .migrate import fix_migrations_directory, upgrade_database
 from .paths import AppPaths
 from .server import LocalServer
 
@@ -54,8 +58,15 @@ class AppLaunch:
     def run(self) -> None:
         """Build the app and serve it (or the start-up error page)."""
         try:
-            self.app = load_flask_app(self._spec, config=self._config, instance_path=self._paths.data)
-            wsgi_app = self.app
+            app = load_flask_app(self._spec, config=self._config, instance_path=self._paths.data)
+            # Before anything is served: the app's own `flask db` finds its migrations, the
+            # database is at the newest schema (after a backup), the first-run commands have run.
+            fix_migrations_directory(app, self._kit)
+            upgrade_database(app, self._kit, self._paths)
+            run_first_run(app, self._kit, self._paths)
+            restore_shell_logging()  # whatever the app's code did to logging on the way
+            self.app = app
+            wsgi_app = app
             for wrap in self.wrappers:
                 wsgi_app = wrap(wsgi_app)
             self._server.serve(wsgi_app)
@@ -69,14 +80,33 @@ class AppLaunch:
             gc.enable()
 
 
-def flask_config(paths: AppPaths, instance: InstanceConfig) -> dict:
-    """Flask settings the shell hands to the app: the user's overrides, then the shell's own."""
+def flask_config(kit: KitSettings, paths: AppPaths, instance: InstanceConfig) -> dict:
+    """Flask settings the shell hands to the app, later layers winning: the project's
+    [tool.desktop.config] (user folders filled in), the user's config.toml, then the shell's own."""
+    folders = paths.placeholders()
     return {
+        **{key: kit.expand(value, folders) for key, value in kit.config.items()},
         **instance.flask,
         "SECRET_KEY": load_secret_key(paths.secret_key_file),
         "DESKTOP": True,
         "DESKTOP_CACHE_DIR": str(paths.cache),  # for what the app can rebuild (compiled templates)
     }
+
+
+def prepare_process(kit: KitSettings, paths: AppPaths) -> None:
+    """Make the process safe for an app that doesn't know about user folders, before it is imported.
+
+    [tool.desktop.env] is set (user folders filled in), and the working directory becomes the user
+    data folder: an app that writes `logs/` or a database relative to where it runs then writes
+    there, never into the install folder, the source tree or wherever the user started it.
+    """
+    folders = paths.placeholders()
+    for key, value in kit.env.items():
+        os.environ[key] = kit.expand(value, folders)
+    try:
+        os.chdir(paths.data)
+    except OSError as exc:
+        raise DataDirError(f"cannot work in the data folder {paths.data}: {exc.strerror}") from exc
 
 
 def startup_error_page(kit: KitSettings, exc: BaseException, log_file) -> str:

@@ -2,16 +2,32 @@
 
 Everything goes to a rotating file in the log dir. A console handler is added only when there is
 a console: windowed and frozen builds have sys.stderr set to None.
+
+The hosted app may reconfigure logging behind the shell's back: a standard Flask-Migrate env.py
+runs Alembic's `logging.config.fileConfig`, which closes and removes the root handlers, sets the
+root level to WARN and disables every logger it doesn't name. `restore_shell_logging()` undoes
+that once the app's code has run (after the start-up steps, after a Flask CLI command).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import logging.handlers
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
+
+# Loggers the shell writes to or sets up itself: re-enabled after an app's fileConfig.
+SHELL_LOGGERS = ("desktop", "werkzeug", "pywebview", "py.warnings")
+
+# What configure_logging / set_level installed, for restore_shell_logging.
+_shell_handlers: list[logging.Handler] = []
+_guest_handlers: list[logging.Handler] = []  # kept like the shell's while a shell_logging_kept() block runs
+_shell_levels: dict[str, int | str] = {}
 
 
 def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log: bool = False) -> None:
@@ -20,6 +36,7 @@ def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log:
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
+    _shell_handlers.clear()
     root.setLevel(level)
     if log_file is not None:
         file_handler = logging.handlers.RotatingFileHandler(
@@ -27,22 +44,100 @@ def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log:
         )
         file_handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(file_handler)
+        _shell_handlers.append(file_handler)
     if sys.stderr is not None:
         console = logging.StreamHandler(sys.stderr)
         console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         console.setLevel(logging.WARNING)  # the file has the detail; the console only problems
         root.addHandler(console)
-    # Werkzeug logs every request at INFO; that is noise unless asked for.
-    logging.getLogger("werkzeug").setLevel(logging.INFO if access_log else logging.WARNING)
-    # pywebview logs its own start-up chatter at INFO.
-    logging.getLogger("pywebview").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
+        _shell_handlers.append(console)
+    _set_levels({
+        "": level,
+        # Werkzeug logs every request at INFO; that is noise unless asked for.
+        "werkzeug": logging.INFO if access_log else logging.WARNING,
+        # pywebview logs its own start-up chatter at INFO.
+        "pywebview": logging.WARNING if level != "DEBUG" else logging.DEBUG,
+    })
     logging.captureWarnings(True)
 
 
 def set_level(level: str, *, access_log: bool = False) -> None:
     """Change the level once the instance config is known."""
-    logging.getLogger().setLevel(level)
-    logging.getLogger("werkzeug").setLevel(logging.INFO if access_log else logging.WARNING)
+    _set_levels({"": level, "werkzeug": logging.INFO if access_log else logging.WARNING})
+
+
+def _set_levels(levels: dict[str, int | str]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name or None).setLevel(level)
+        _shell_levels[name] = level
+
+
+def restore_shell_logging() -> None:
+    """Undo what the app's own logging set-up did to the shell's log.
+
+    If any handler configure_logging installed is gone from the root logger (Alembic's fileConfig
+    closes and removes them), the root logger gets the shell's handlers back in place of the ones
+    it has now (fileConfig's own console handler would print every INFO line on the console). The
+    levels the shell set come back, and the shell's loggers (`desktop`, `desktop.*`, `werkzeug`,
+    ...) are enabled again. A closed file handler reopens its file on the next record.
+    """
+    root = logging.getLogger()
+    ours = [*_shell_handlers, *_guest_handlers]
+    if any(handler not in root.handlers for handler in ours):
+        for handler in list(root.handlers):
+            if handler not in ours:
+                root.removeHandler(handler)
+        for handler in ours:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+    for name, level in _shell_levels.items():
+        logging.getLogger(name or None).setLevel(level)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and _is_shell_logger(name):
+            logger.disabled = False
+
+
+@contextlib.contextmanager
+def shell_logging_kept(*extra: logging.Handler) -> Iterator[None]:
+    """While inside, `logging.config.fileConfig` and `dictConfig` (as an app's Alembic env.py calls
+    them) are followed at once by `restore_shell_logging()`: what the app's code logs next (the
+    migration steps) still reaches the shell's log file, not a console handler of its own.
+
+    `extra` handlers sit on the root logger for the block, kept there like the shell's own.
+    """
+    import logging.config  # not at start-up: only an app's code needs it
+
+    root = logging.getLogger()
+    for handler in extra:
+        _guest_handlers.append(handler)
+        root.addHandler(handler)
+    originals = {name: getattr(logging.config, name) for name in ("fileConfig", "dictConfig")}
+
+    def followed_by_restore(configure):
+        @functools.wraps(configure)
+        def configure_then_restore(*args, **kwargs):
+            try:
+                return configure(*args, **kwargs)
+            finally:
+                restore_shell_logging()
+
+        return configure_then_restore
+
+    for name, configure in originals.items():
+        setattr(logging.config, name, followed_by_restore(configure))
+    try:
+        yield
+    finally:
+        for name, configure in originals.items():
+            setattr(logging.config, name, configure)
+        restore_shell_logging()
+        for handler in extra:
+            _guest_handlers.remove(handler)
+            root.removeHandler(handler)
+
+
+def _is_shell_logger(name: str) -> bool:
+    return any(name == shell or name.startswith(shell + ".") for shell in SHELL_LOGGERS)
 
 
 def tell(message: str) -> None:

@@ -57,6 +57,10 @@ class AppPaths:
         """Cookies, local storage and caches of the web view."""
         return self.cache / "webview"
 
+    def placeholders(self) -> dict[str, Path]:
+        """The folders a project's settings may name: {data}, {config}, {cache}, {logs}."""
+        return {"data": self.data, "config": self.config, "cache": self.cache, "logs": self.logs}
+
     def create(self) -> None:
         """Create the directories (owner-only where the OS supports it)."""
         for folder in (self.data, self.config, self.logs, self.cache):

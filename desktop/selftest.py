@@ -22,17 +22,33 @@ START_TWO_FRAMES_JS = (
     "window.__desktopPainted = false;"
     "requestAnimationFrame(() => requestAnimationFrame(() => { window.__desktopPainted = true; }));"
 )
+# Every request the page made, or means to make, to another origin: what breaks offline.
+FOREIGN_REQUESTS_JS = """(() => {
+  const own = location.origin, found = new Set();
+  const add = (u) => { try { const url = new URL(u, location.href);
+    if ((url.protocol === "http:" || url.protocol === "https:") && url.origin !== own) found.add(url.href); } catch (e) {} };
+  performance.getEntriesByType("resource").forEach((entry) => add(entry.name));
+  document.querySelectorAll("script[src], link[href]:not([rel~=alternate]):not([rel=canonical]), img[src], "
+    + "iframe[src], source[src], video[src], audio[src], embed[src], object[data]")
+    .forEach((el) => add(el.src || el.href || el.data));
+  return JSON.stringify([...found].sort());
+})()"""
 
 
 @dataclass
 class SelfTestReport:
     """What the self-test saw; `ok` only when every check passed."""
 
+    app: str = ""
     backend: str | None = None
     url: str = ""
     title: str | None = None
     painted: bool = False
-    health_status: int | None = None
+    start_status: int | None = None  # the start page: an error page (4xx/5xx) fails the test
+    health_path: str = ""
+    health_status: int | None = None  # the app's health path, when it has one
+    foreign_requests: list[str] = field(default_factory=list)
+    readiness: list[dict[str, Any]] = field(default_factory=list)
     loaded_ms: int | None = None
     exit_ms: int | None = None
     errors: list[str] = field(default_factory=list)
@@ -44,7 +60,9 @@ class SelfTestReport:
     @property
     def ok(self) -> bool:
         """Every check passed."""
-        return not self.errors and bool(self.title) and self.painted and self.health_status == 200
+        healthy = not self.health_path or self.health_status == 200
+        started = self.start_status is not None and self.start_status < 400
+        return not self.errors and bool(self.title) and self.painted and started and healthy
 
     def to_json(self) -> str:
         """The single line printed on stdout."""
@@ -53,7 +71,7 @@ class SelfTestReport:
         return json.dumps(data, separators=(", ", ": "))
 
 
-def check_window(window: NativeWindow, report: SelfTestReport, health_url: str, *, cookie: str = "") -> None:
+def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *, cookie: str = "") -> None:
     """Run on pywebview's worker thread: check the page, then close the window."""
     try:
         if not window.loaded.wait(LOAD_TIMEOUT):
@@ -64,11 +82,18 @@ def check_window(window: NativeWindow, report: SelfTestReport, health_url: str, 
         window.run_js(START_TWO_FRAMES_JS)
         report.painted = window.wait_for_js("window.__desktopPainted")
         report.title = window.run_js("document.title")
-        report.health_status = http_status(health_url, cookie=cookie)
+        report.foreign_requests = _json_list(window.run_js(FOREIGN_REQUESTS_JS))
+        start_url = base_url.rstrip("/") + "/"
+        report.start_status = http_status(start_url, cookie=cookie)
+        if report.start_status is None or report.start_status >= 400:
+            report.errors.append(f"the start page {start_url} answered {report.start_status}")
+        if report.health_path:
+            health_url = base_url.rstrip("/") + report.health_path
+            report.health_status = http_status(health_url, cookie=cookie)
+            if report.health_status != 200:
+                report.errors.append(f"{health_url} answered {report.health_status}")
         if not report.title:
             report.errors.append("the page has no title")
-        if report.health_status != 200:
-            report.errors.append(f"{health_url} answered {report.health_status}")
     except Exception as exc:  # report, don't crash the GUI thread
         log.exception("self-test check failed")
         report.errors.append(f"{type(exc).__name__}: {exc}")
@@ -79,6 +104,14 @@ def check_window(window: NativeWindow, report: SelfTestReport, health_url: str, 
         window.close()
 
 
+def _json_list(value: Any) -> list[str]:
+    try:
+        items = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        return []
+    return [str(item) for item in items] if isinstance(items, list) else []
+
+
 def http_status(url: str, timeout: float = 5.0, *, cookie: str = "") -> int | None:
     """GET `url` (with the session `cookie`) and return the HTTP status (None when nothing answered)."""
     import urllib.error
@@ -86,7 +119,8 @@ def http_status(url: str, timeout: float = 5.0, *, cookie: str = "") -> int | No
 
     try:
         request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy: it's 127.0.0.1
+        with direct.open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code

@@ -56,6 +56,7 @@ class NativeWindow:
         platform = platforms.current()
         if not platform.has_display():
             raise DisplayError("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset)")
+        platform.set_app_identity(self.kit.app_id)
         try:
             import webview
         except ImportError as exc:

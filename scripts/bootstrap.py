@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
+KIT = ROOT / "desktop"  # the kit is a distribution of its own (flask-desktop); Inkwell depends on it
 VENV = ROOT / ".venv"
 STAMP = VENV / ".bootstrap-stamp"
 MIN_PYTHON = (3, 10)
@@ -116,7 +117,9 @@ def ensure_venv(extras: set[str]) -> Path:
     if not python.exists():
         say(f"creating virtual environment in {VENV}")
         run([sys.executable, "-m", "venv", str(VENV)])
-    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + sys.version.encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + (KIT / "pyproject.toml").read_bytes() + sys.version.encode()
+    ).hexdigest()
     try:
         stamp = json.loads(STAMP.read_text())
     except (OSError, ValueError):
@@ -129,8 +132,10 @@ def ensure_venv(extras: set[str]) -> Path:
     say(f"installing the project and its dependencies ({', '.join(sorted(extras)) or 'runtime only'})")
     pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q"]
     run(pip + ["install", "--upgrade", "pip>=23.1"])
+    # The kit first (with its builder for the tests), then Inkwell, which depends on it.
+    kit = "./desktop[build]" if "test" in extras else "./desktop"
     target = f".[{','.join(sorted(extras))}]" if extras else "."
-    run(pip + ["install", "-e", target], cwd=ROOT)
+    run(pip + ["install", "-e", kit, "-e", target], cwd=ROOT)
     STAMP.write_text(json.dumps({"fingerprint": fingerprint, "extras": sorted(extras)}))
     return python
 
@@ -147,10 +152,10 @@ def main(argv: list[str]) -> int:
         rest = rest[1:]
     with_tests = command == "test"
     ensure_system_packages(with_tests)
-    python = ensure_venv({"test", "package"} if with_tests else set())
+    python = ensure_venv({"test"} if with_tests else set())
     if command == "run":
         say("launching the app")
-        cmd = [str(python), "-m", "desktop", *rest]
+        cmd = [str(python), "-m", "desktop", "run", *rest]
     else:
         say("running the test suite")
         cmd = [str(python), "-m", "pytest", *rest]

@@ -13,9 +13,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.display import virtual_display
-from webapp import create_app
-from webapp.config import TestingConfig
-from webapp.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REPO = Path(__file__).resolve().parent.parent
@@ -32,6 +29,10 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
     """A database file migrated to the newest schema once; each test gets a copy."""
+    from webapp import create_app  # here: the kit's own tests never import Inkwell
+    from webapp.config import TestingConfig
+    from webapp.extensions import db
+
     folder = tmp_path_factory.mktemp("template")
     app = create_app(TestingConfig, instance_path=str(folder))
     with app.app_context():
@@ -42,6 +43,10 @@ def migrated_database(tmp_path_factory) -> Path:
 @pytest.fixture
 def app(data_dir: Path, migrated_database: Path):
     """The webapp in testing mode, its SQLite database a real file under `data_dir`."""
+    from webapp import create_app
+    from webapp.config import TestingConfig
+    from webapp.extensions import db
+
     shutil.copyfile(migrated_database, data_dir / migrated_database.name)
     app = create_app(TestingConfig, instance_path=str(data_dir))
     yield app

@@ -3,6 +3,7 @@
 Each backend module provides:
     GUI                      the pywebview GUI backend to ask for (None: pywebview's choice)
     prepare_environment()    set process-wide variables before the GUI toolkit loads
+    set_app_identity(id)     name the process after the app id before the toolkit starts (window class)
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)
     close_modal_dialogs()    dismiss open dialogs, so that closing the window can finish
     watch_kiosk_input(...)   kiosk mode: block close/reload keys, catch the exit keys, report activity

@@ -7,6 +7,10 @@ from pathlib import Path
 GUI = None
 
 
+def set_app_identity(app_id: str) -> None:
+    """The window's identity comes from the bundle here (bundle id, executable)."""
+
+
 def prepare_environment() -> None:
     """Nothing known to set."""
 

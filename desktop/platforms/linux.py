@@ -20,6 +20,21 @@ def prepare_environment() -> None:
     os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
 
 
+def set_app_identity(app_id: str) -> None:
+    """Name the process after the app id, before GTK starts: the window's class (WM_CLASS) and
+    Wayland app id then match the desktop entry's StartupWMClass, so docks group the window
+    with its launcher (from source it would otherwise be "__main__.py" or "python3")."""
+    try:
+        import gi
+
+        gi.require_version("Gdk", "3.0")
+        from gi.repository import Gdk, GLib
+    except (ImportError, ValueError):  # no GTK: there will be no window to name either
+        return
+    GLib.set_prgname(app_id)
+    Gdk.set_program_class(app_id)
+
+
 def adapt_webview(keep_in_window: Callable[[str], bool]) -> None:
     """Fit pywebview's GTK backend to the shell: navigation policy, and a bug we must not hit.
 

@@ -9,6 +9,10 @@ import subprocess
 GUI = "cocoa"
 
 
+def set_app_identity(app_id: str) -> None:
+    """The window's identity comes from the bundle here (bundle id, executable)."""
+
+
 def prepare_environment() -> None:
     """Nothing to set on macOS."""
 

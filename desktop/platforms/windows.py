@@ -8,6 +8,10 @@ from pathlib import Path
 GUI = "edgechromium"
 
 
+def set_app_identity(app_id: str) -> None:
+    """The window's identity comes from the bundle here (bundle id, executable)."""
+
+
 def prepare_environment() -> None:
     """Nothing to set on Windows."""
 

@@ -19,10 +19,35 @@ def test_version(capsys):
 
 def test_help_explains_every_option(capsys):
     with pytest.raises(SystemExit):
-        main(["--help"])
+        main(["run", "--help"])
     text = capsys.readouterr().out
-    for option in ("--app", "--data-dir", "--browser", "--no-open", "--self-test", "--paths", "--log-level", "--version"):
+    for option in ("--app", "--data-dir", "--browser", "--no-open", "--self-test", "--paths", "--log-level", "--version",
+                   "--flask"):
         assert option in text
+
+
+def test_developer_help_lists_the_commands(capsys):
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    for command in ("init", "run", "dev", "self-test", "build", "package", "flask"):
+        assert f"\n    {command} " in text
+
+
+def test_outside_a_project_the_commands_name_init(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DESKTOP_PROJECT", raising=False)
+    for command in (["run"], ["build"], ["self-test"], []):
+        assert main(command) == 78
+        assert "python -m desktop init" in capsys.readouterr().err
+
+
+def test_the_shipped_apps_command_line_has_no_builder_commands(tmp_path, capsys):
+    """A file named "build" is a file to open, never the builder."""
+    from desktop.cli import parse_args
+    from desktop.kit import KitSettings
+
+    options, _ = parse_args(KitSettings(name="Thing", factory="thing:create_app"), ["build", "package"])
+    assert options.files == ["build", "package"]
 
 
 def test_paths_prints_the_folders(tmp_path, capsys):

@@ -20,7 +20,8 @@ URL_PATTERN = re.compile(r"http://127\.0\.0\.1:(\d+)/")
 def shell_env(base: dict, home: Path, **extra: str) -> dict:
     """Environment for a shell process: a throwaway HOME and no error dialogs (they'd block)."""
     env = {k: v for k, v in base.items() if not k.startswith(("DESKTOP_", "XDG_"))}
-    env.update(HOME=str(home), DESKTOP_NO_DIALOG="1", PYTHONUNBUFFERED="1")
+    # The shell runs from a throwaway folder: the project (Inkwell's, this repository) is named.
+    env.update(HOME=str(home), DESKTOP_NO_DIALOG="1", PYTHONUNBUFFERED="1", DESKTOP_PROJECT=str(REPO))
     env.update(extra)
     return env
 

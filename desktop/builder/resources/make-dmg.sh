@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make a .dmg from the .app that `python -m desktop build` leaves in dist/ (run on macOS).
-#   build/macos/make-dmg.sh Inkwell 0.1.0
+#   desktop/builder/resources/make-dmg.sh Inkwell 0.1.0   (from the project folder)
 set -euo pipefail
 name=${1:?app name}; version=${2:?version}
 app="dist/${name}.app"

@@ -1,7 +1,7 @@
 ; Inno Setup script for the Windows installer (per user, no administrator rights needed).
 ; The build passes the values from [tool.desktop]:
 ;   iscc /DAppName=Inkwell /DAppVersion=0.1.0 /DAppId=io.github.inkwell /DSourceDir=dist\Inkwell ^
-;        /DIconFile=.pyinstaller\icons\app.ico /DOutputDir=dist build\windows\installer.iss
+;        /DIconFile=.pyinstaller\icons\app.ico /DOutputDir=dist <kit>\builder\resources\installer.iss
 ; The app keeps its data in %LOCALAPPDATA%\<AppName> (platformdirs), never in the install folder,
 ; so uninstalling removes the program and leaves the user's notes alone.
 

@@ -1,26 +1,27 @@
 """A Debian package around the onedir bundle: /opt/<app>, a launcher on PATH, a desktop entry.
 
-PyInstaller has no WebKit2GTK hook: the bundle runs on the system's libwebkit2gtk-4.1 and its
-helper processes, so the package declares that dependency instead of hiding it.
+PyInstaller has no WebKit2GTK hook: the bundle runs on the system's libwebkit2gtk-4.1, its helper
+processes and its GObject introspection data (typelibs), so the package declares those dependencies
+instead of hiding them. Checked by installing the package on a fresh Debian 12 root.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from ..kit import KitSettings
+from ...kit import KitSettings
 
-DEPENDS = "libwebkit2gtk-4.1-0, libgtk-3-0, libglib2.0-0"
+# gir1.2-webkit2-4.1 brings the WebKit2, JavaScriptCore and Soup typelibs (and GTK's through its own).
+DEPENDS = "libwebkit2gtk-4.1-0, gir1.2-webkit2-4.1, libgtk-3-0, libglib2.0-0"
 CATEGORIES = "Office;Utility;"
 
 
 def package_name(kit: KitSettings) -> str:
     """A valid Debian package name from the app's name."""
-    name = re.sub(r"[^a-z0-9.+-]+", "-", kit.name.lower()).strip("-.+")
+    name = kit.slug
     return name if len(name) >= 2 else f"{name}-app"
 
 
@@ -35,17 +36,18 @@ def desktop_entry(kit: KitSettings, command: str, description: str) -> str:
         f"Icon={kit.app_id}",
         "Terminal=false",
         f"Categories={CATEGORIES}",
-        f"StartupWMClass={kit.name}",
+        f"StartupWMClass={kit.app_id}",  # the window's class is the app id (platforms/linux.py),
         *([f"MimeType={kit.mime_types.strip(';')};"] if kit.mime_types else []),
         "",
     ])
 
 
-def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path, description: str = "") -> Path:
+def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path) -> Path:
     """Build <name>_<version>_<arch>.deb from the onedir `bundle`; return its path."""
     name = package_name(kit)
     arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True).stdout.strip()
-    description = description or f"{kit.name}, a desktop app"
+    description = (kit.description or f"{kit.name}, a desktop app").splitlines()[0]
+    maintainer = kit.author if "<" in kit.author else f"{kit.author or kit.name} <nobody@localhost.invalid>"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "root"
         install_dir = root / "opt" / name
@@ -68,7 +70,7 @@ def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path,
             f"Package: {name}",
             f"Version: {kit.version}",
             f"Architecture: {arch}",
-            "Maintainer: The Inkwell developers <inkwell@users.noreply.invalid>",
+            f"Maintainer: {maintainer}",
             f"Depends: {DEPENDS}",
             f"Installed-Size: {installed_kib}",
             "Section: utils",

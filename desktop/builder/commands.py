@@ -1,0 +1,84 @@
+"""`python -m desktop build` and `python -m desktop package`: one function per command."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ..errors import UsageError
+from ..kit import KitSettings
+from .bundle import BuildError, build_bundle, bundle_path, check_prerequisites, dist_dir, work_dir
+
+
+def _settings(project: Path | None) -> KitSettings:
+    from ..project import load_project
+
+    return load_project(project)
+
+
+def build_command(argv: list[str], *, project: Path | None = None) -> int:
+    """Build the bundle."""
+    parser = argparse.ArgumentParser(prog="python -m desktop build",
+                                     description="Build the app as a PyInstaller bundle in the project's dist/.")
+    parser.add_argument("--onefile", action="store_true",
+                        help="one self-unpacking executable instead of a folder (slower to start)")
+    args = parser.parse_args(argv)
+    settings = _settings(project)
+    check_prerequisites()
+    _print_readiness(settings)
+    started = time.monotonic()
+    bundle = build_bundle(settings, onefile=args.onefile)
+    print(f"Built {bundle} in {time.monotonic() - started:.0f} s.", flush=True)
+    return 0
+
+
+def available_formats() -> list[str]:
+    """The installer formats this machine can make."""
+    if sys.platform.startswith("linux"):
+        return ["deb"] if shutil.which("dpkg-deb") else []
+    return []  # Windows (Inno Setup) and macOS (.dmg) are made by the CI workflow's scripts for now
+
+
+def package_command(argv: list[str], *, project: Path | None = None) -> int:
+    """Build the folder bundle (unless --no-build) and wrap it in this OS's installers."""
+    parser = argparse.ArgumentParser(prog="python -m desktop package",
+                                     description="Make the installers this OS can make (Debian/Ubuntu: .deb).")
+    parser.add_argument("--format", choices=["deb"], action="append",
+                        help="only this format (default: every one this machine can make)")
+    parser.add_argument("--no-build", action="store_true", help="package the bundle already in dist/")
+    args = parser.parse_args(argv)
+    settings = _settings(project)
+    formats = args.format or available_formats()
+    if not formats:
+        raise UsageError("no installer format can be made on this machine (a .deb needs Debian/Ubuntu's dpkg-deb)")
+    if "deb" in formats and not shutil.which("dpkg-deb"):
+        raise BuildError("making a .deb needs dpkg-deb (Debian/Ubuntu)")
+    if args.no_build:
+        bundle = bundle_path(settings, dist_dir(settings), onefile=False)
+        if not bundle.is_dir():
+            raise BuildError(f"there is no bundle at {bundle}: run `python -m desktop build` first")
+    else:
+        check_prerequisites()
+        _print_readiness(settings)
+        bundle = build_bundle(settings, onefile=False)
+        print(f"Built {bundle}.", flush=True)
+    for name in formats:
+        if name == "deb":
+            from .formats.deb import build_deb
+
+            package = build_deb(settings, bundle, dist_dir(settings), icons_dir=work_dir(settings) / "icons")
+            print(f"Built {package}.", flush=True)
+    return 0
+
+
+def _print_readiness(settings: KitSettings) -> None:
+    try:
+        from .readiness import check_project, format_findings
+    except ImportError:  # pragma: no cover - while the module is being written
+        return
+    findings = check_project(settings)
+    if findings:
+        print(format_findings(findings), flush=True)

@@ -1,0 +1,110 @@
+"""What the PyInstaller spec builds, worked out from the build plan the builder writes.
+
+The spec (the kit's own `resources/app.spec`, or a project's copy made by `init --spec`) stays
+short and editable: it asks `SpecInputs` for the Analysis, EXE, COLLECT and BUNDLE arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PLAN_ENV = "DESKTOP_BUILD_PLAN"
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+# Never used by a desktop app's shell: left out for a smaller bundle that starts faster.
+EXCLUDES = ["tkinter", "unittest", "pydoc_data", "test", "PyQt5", "PyQt6", "PySide2", "PySide6", "qtpy",
+            "webview.platforms.qt", "webview.platforms.cef", "IPython", "PyInstaller", "desktop.builder"]
+# What Flask-Migrate's standard env.py and Alembic import by name at run time.
+MIGRATION_IMPORTS = ["alembic", "alembic.command", "alembic.config", "alembic.runtime.migration",
+                     "alembic.ddl.sqlite", "alembic.ddl.postgresql", "logging.config", "flask_migrate"]
+
+
+@dataclass
+class SpecInputs:
+    """The build plan: settings, what the app said it needs, and the builder's choices."""
+
+    plan: dict
+
+    @classmethod
+    def from_environment(cls) -> SpecInputs:
+        """The plan `python -m desktop build` wrote for this run."""
+        path = os.environ.get(PLAN_ENV)
+        if not path:
+            raise SystemExit("run this spec through `python -m desktop build`, which writes its build plan")
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @property
+    def name(self) -> str:
+        return self.plan["settings"]["name"]
+
+    @property
+    def onefile(self) -> bool:
+        return bool(self.plan["onefile"])
+
+    @property
+    def icon(self) -> str | None:
+        return self.plan.get("icon") or None
+
+    def analysis_kwargs(self) -> dict:
+        """Arguments for PyInstaller's Analysis."""
+        from PyInstaller.utils.hooks import collect_data_files, collect_submodules
+
+        settings, probe, root = self.plan["settings"], self.plan["probe"], Path(self.plan["root"])
+        datas = [(self.plan["settings_file"], ".")]
+        datas += [(source, place) for source, place in probe["folders"].items()]
+        if self.plan.get("icon_png"):
+            datas.append((self.plan["icon_png"], "."))
+        for entry in settings["bundle"]["datas"]:
+            source, _, place = entry.rpartition(":")
+            datas.append((str(root / source), place or "."))
+        for package in probe["packages"]:  # the app's own files: schema.sql, JSON, ... beside its code
+            datas += collect_data_files(package, include_py_files=False)
+        datas += collect_data_files("webview")  # pywebview's own JavaScript
+        hidden = collect_submodules("desktop", filter=lambda name: not name.startswith("desktop.builder"))
+        for module in probe["modules"]:
+            hidden += collect_submodules(module)
+        hidden += [settings["factory"].partition(":")[0]]
+        hidden += [target.partition(":")[0] for target in (settings["open_file"], settings["check_password"]) if target]
+        if probe["migrations"] or settings["migrate"]:
+            hidden += MIGRATION_IMPORTS
+        hidden += settings["bundle"]["hidden_imports"]
+        excludes = EXCLUDES + settings["bundle"]["excludes"]
+        hooksconfig = {}
+        if sys.platform.startswith("linux"):
+            hidden += ["webview.platforms.gtk", "gi.repository.WebKit2"]
+            # The app runs on the system's WebKitGTK, which brings GTK, its icon theme and ICU with it
+            # (the .deb depends on it): bundling GTK's icons, themes and translations (~60 MB) again
+            # would only make the bundle bigger. GTK finds the system's through XDG_DATA_DIRS.
+            hooksconfig = {"gi": {"icons": [], "themes": [], "languages": []}}
+        return {
+            "scripts": [str(RESOURCES / "launcher.py")],
+            "pathex": [str(root / "src"), str(root)],
+            "datas": datas,
+            "hiddenimports": sorted(set(hidden)),
+            "hookspath": [str(RESOURCES / "hooks")],
+            "excludes": excludes,
+            "hooksconfig": hooksconfig,
+            "noarchive": False,
+        }
+
+    @staticmethod
+    def trim_binaries(analysis) -> None:
+        """Linux: ICU's data (~30 MB) comes with the system's WebKitGTK; don't bundle a second copy."""
+        if sys.platform.startswith("linux"):
+            analysis.binaries = [e for e in analysis.binaries if not os.path.basename(e[0]).startswith("libicu")]
+
+    def info_plist(self) -> dict:
+        """macOS: the .app's Info.plist entries."""
+        settings = self.plan["settings"]
+        return {
+            "CFBundleName": settings["name"],
+            "CFBundleDisplayName": settings["window"]["title"],
+            "CFBundleShortVersionString": settings["version"],
+            "NSHighResolutionCapable": True,
+            "LSMinimumSystemVersion": "11.0",
+            "NSRequiresAquaSystemAppearance": False,  # follow the system's dark mode
+        }

@@ -1,0 +1,96 @@
+"""The app's own entry point: what the shipped executable (and `python -m desktop run`) runs.
+
+This is the edge: logging is configured here, and errors become a clear message (console line,
+native dialog naming the log file) and an exit code. Its command line is the shell's options and
+files to open, never the builder's commands.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sys
+
+from . import platforms
+from .errors import DesktopError, SelfTestFailed
+from .kit import KitSettings
+
+log = logging.getLogger("desktop")
+
+NO_DIALOG_ENV = "DESKTOP_NO_DIALOG"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The frozen app: run with the settings the bundle carries."""
+    from .kit import load_bundled_settings
+
+    settings = load_bundled_settings()
+    if settings is None:  # the launcher run from source: behave like `python -m desktop run`
+        from .__main__ import main as developer_main
+
+        return developer_main(["run", *(sys.argv[1:] if argv is None else argv)])
+    return run_app(settings, argv)
+
+
+def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
+    """Run the shell for `kit` with the app's command line `argv`; return the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    # Start-up imports (Flask, SQLAlchemy, GTK) build many objects and set off the cyclic GC
+    # again and again: pausing it until the app is served cuts those imports by about a fifth.
+    # AppLaunch re-enables it.
+    gc.disable()
+    log_file = None
+    headless = "--self-test" in args
+    try:
+        from .cli import parse_args
+        from .logs import configure_logging
+        from .paths import resolve_paths
+
+        options, paths_only = parse_args(kit, args)
+        headless = options.self_test or options.flask is not None
+        paths = resolve_paths(kit.name, options.data_dir)
+        if paths_only:
+            for label in ("data", "config", "logs", "cache"):
+                print(f"{label:7}{getattr(paths, label)}")
+            return 0
+        paths.create()
+        log_file = paths.log_file
+        configure_logging(log_file, options.log_level or "INFO")
+        log.info("starting %s %s (pid %d, python %s)", kit.name, kit.version, os.getpid(), sys.version.split()[0])
+        if options.flask is not None:
+            gc.enable()
+            from .appcli import run_flask_cli
+
+            return run_flask_cli(kit, paths, options.app, options.flask)
+
+        from .app import run
+
+        return run(kit, paths, options)
+    except SelfTestFailed as exc:
+        log.error("%s", exc)
+        return exc.exit_code
+    except DesktopError as exc:
+        log.error("%s", exc)
+        report(kit, str(exc), log_file, show_dialog=not headless)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: log it whole, tell the user plainly
+        log.critical("unexpected error during start-up", exc_info=True)
+        if log_file is None:
+            import traceback
+
+            traceback.print_exc()
+        report(kit, f"unexpected error: {type(exc).__name__}: {exc}", log_file, show_dialog=not headless)
+        return getattr(os, "EX_SOFTWARE", 70)
+
+
+def report(kit: KitSettings, message: str, log_file, *, show_dialog: bool) -> None:
+    """Tell the user what went wrong: on the console when there is one, else in a dialog."""
+    detail = message + (f"\n\nDetails are in the log file:\n{log_file}" if log_file else "")
+    if sys.stderr is not None:
+        print(f"{kit.name}: error: {detail}", file=sys.stderr, flush=True)
+    interactive = sys.stderr is not None and sys.stderr.isatty()
+    if show_dialog and not interactive and not os.environ.get(NO_DIALOG_ENV):
+        platforms.current().show_error_dialog(f"{kit.name} could not start", detail)

@@ -1,1 +1,0 @@
-"""Installers built around the PyInstaller bundle, one module per format."""

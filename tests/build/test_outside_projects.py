@@ -1,0 +1,118 @@
+"""The kit on Flask projects that are not this repository, the way their developers use it.
+
+Each project is copied into a temporary folder outside this repository; the kit is installed alone
+(from ./desktop, never Inkwell) into a fresh virtual environment with only the project's own
+dependencies; then `init` (or a hand-written table), `self-test` from source, `package` (the
+bundle and the .deb), and the frozen app's self-test with its install folder read-only.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.build.conftest import kit, report_of
+from tests.support.processes import files_under, shell_env
+
+pytestmark = pytest.mark.bundle
+INKWELL_ONLY = ("nh3", "markdown_it", "flask_wtf", "webapp")  # what installing the kit must not bring
+
+
+def source_files(project: Path) -> list[str]:
+    """The project's files, less Python's own bytecode cache."""
+    return [name for name in files_under(project) if "__pycache__" not in name]
+
+
+def frozen_self_test(executable: Path, env: dict, data_dir: Path, cwd: Path):
+    """The frozen app's self-test with its install folder mounted read-only (root can't write there either)."""
+    install = executable.parent
+    script = (f'mount --bind "{install}" "{install}" && mount -o remount,ro,bind "{install}" "{install}" && '
+              f'exec "{executable}" --self-test --data-dir "{data_dir}"')
+    return subprocess.run(["unshare", "-m", "sh", "-c", script], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=180)
+
+
+def test_installing_the_kit_brings_nothing_of_inkwell(kit_python):
+    probe = "import importlib.util as u; print([m for m in %r if u.find_spec(m)])" % (INKWELL_ONLY,)
+    result = subprocess.run([str(kit_python), "-c", probe], capture_output=True, text=True, timeout=60, cwd="/")
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+    help_text = subprocess.run([str(kit_python), "-m", "flask", "desktop", "--help"], capture_output=True,
+                               text=True, timeout=60, cwd="/").stdout
+    assert "package" in help_text and "self-test" in help_text  # `flask desktop ...` through the entry point
+
+
+def test_a_flask_migrate_app_with_a_config_class_runs_from_source(kit_python, ledger_project, display_env, tmp_path,
+                                                                   home):
+    project = ledger_project
+    before = source_files(project)
+    env = shell_env(display_env, home)
+    data = tmp_path / "source-data"
+
+    source = kit(kit_python, project, "self-test", "--data-dir", str(data), env=env, timeout=180)
+    report = report_of(source)
+    assert source.returncode == 0 and report["ok"], source.stderr
+    assert report["app"] == "Ledger" and report["title"] == "Entries · Ledger" and report["start_status"] == 200
+    assert (data / "data" / "ledger.db").is_file()  # [tool.desktop.config], migrated at start
+    assert (data / "logs" / "ledger.log").is_file()  # [tool.desktop.env] placed the app's own log
+    assert any("SECRET_KEY" in finding["problem"] for finding in report["readiness"])
+    assert source_files(project) == before  # nothing written into the source tree
+
+
+def test_a_flask_migrate_app_with_a_config_class_ships(ledger_packaged, display_env, tmp_path, home, workdir):
+    project = ledger_packaged
+    env = shell_env(display_env, home)
+    assert (project / "dist" / "ledger_1.2.0_amd64.deb").is_file()
+    bundle = project / "dist" / "Ledger"
+    assert (bundle / "_internal" / "migrations" / "env.py").is_file()
+    assert (bundle / "_internal" / "ledger" / "templates" / "ledger_index.html").is_file()
+
+    frozen_data = tmp_path / "frozen-data"
+    frozen = frozen_self_test(bundle / "Ledger", env, frozen_data, workdir)
+    report = report_of(frozen)
+    assert frozen.returncode == 0 and report["ok"], frozen.stderr
+    assert report["title"] == "Entries · Ledger"
+    assert (frozen_data / "data" / "ledger.db").is_file()
+    assert "upgrad" in (frozen_data / "logs" / "app.log").read_text()  # the shell's log survived fileConfig
+    assert list(workdir.iterdir()) == []
+
+
+def test_an_app_shaped_like_flasks_tutorial_runs_from_source(kit_python, flaskr_project, display_env, tmp_path,
+                                                               home):
+    project, init_output = flaskr_project
+    env = shell_env(display_env, home)
+    text = (project / "pyproject.toml").read_text()
+    assert 'factory = "flaskr:create_app"' in text and 'first_run = ["init-db"]' in text
+    assert "SECRET_KEY" in init_output  # the readiness findings name the hard-coded key
+
+    data = tmp_path / "source-data"
+    source = kit(kit_python, project, "self-test", "--data-dir", str(data), env=env, timeout=180)
+    report = report_of(source)
+    assert source.returncode == 0 and report["ok"], source.stderr
+    assert report["app"] == "Flaskr" and report["title"] == "Posts - Flaskr"
+    assert (data / "data" / "flaskr.sqlite").is_file()  # the instance folder is the user data folder
+    assert not (project / "instance").exists()
+
+
+def test_an_app_shaped_like_flasks_tutorial_ships(flaskr_packaged, display_env, tmp_path, home, workdir):
+    env = shell_env(display_env, home)
+    bundle = flaskr_packaged / "dist" / "Flaskr"
+    frozen_data = tmp_path / "frozen-data"
+    frozen = frozen_self_test(bundle / "Flaskr", env, frozen_data, workdir)
+    report = report_of(frozen)
+    assert frozen.returncode == 0 and report["ok"], frozen.stderr
+    assert report["title"] == "Posts - Flaskr"  # init-db ran from the bundle (schema.sql was collected)
+
+    flask_cli = subprocess.run([str(bundle / "Flaskr"), "--data-dir", str(frozen_data), "--flask", "init-db"],
+                               env=env, cwd=workdir, capture_output=True, text=True, timeout=120)
+    assert flask_cli.returncode == 0 and "Initialized the database." in flask_cli.stdout, flask_cli.stderr
+
+
+def test_without_a_table_the_commands_name_init(kit_python, tmp_path):
+    project = tmp_path / "bare"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "bare"\n')
+    result = kit(kit_python, project, "build")
+    assert result.returncode == 78
+    assert "python -m desktop init" in result.stderr and "Traceback" not in result.stderr
