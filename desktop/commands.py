@@ -53,7 +53,8 @@ def _dispatch(command: str, rest: list[str], project: Path | None) -> int:
         return (build_command if command == "build" else package_command)(rest, project=project)
     settings = _settings(project)
     if command == "flask":
-        rest = ["--flask", *rest]
+        options, rest = _leading_shell_options(rest)
+        rest = [*options, "--flask", *rest]
     elif command == "dev":
         rest = ["--dev", *rest]
     elif command == "self-test":
@@ -69,6 +70,15 @@ def _settings(project: Path | None):
     settings = load_project(project)
     make_importable(settings)
     return settings
+
+
+def _leading_shell_options(args: list[str]) -> tuple[list[str], list[str]]:
+    """`flask --data-dir DIR routes`: the shell's options before the app's command are the shell's."""
+    taken: list[str] = []
+    while args and args[0] in ("--data-dir", "--app", "--log-level") and len(args) > 1:
+        taken += args[:2]
+        args = args[2:]
+    return taken, args
 
 
 def _take_project(args: list[str]) -> tuple[Path | None, list[str]]:

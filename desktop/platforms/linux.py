@@ -28,10 +28,14 @@ def set_app_identity(app_id: str) -> None:
         import gi
 
         gi.require_version("Gdk", "3.0")
-        from gi.repository import Gdk, GLib
+        gi.require_version("Gtk", "3.0")
+        from gi.repository import GLib
+
+        GLib.set_prgname(app_id)  # before GTK starts: the name half of WM_CLASS, and the Wayland app id
+        from gi.repository import Gdk, Gtk  # noqa: F401 - importing Gtk starts it
     except (ImportError, ValueError):  # no GTK: there will be no window to name either
         return
-    GLib.set_prgname(app_id)
+    # GTK's start-up derives the class half from the name, capitalised: set it once GTK is up.
     Gdk.set_program_class(app_id)
 
 

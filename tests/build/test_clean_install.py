@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import REPO, need
 
-pytestmark = pytest.mark.bundle
+pytestmark = [pytest.mark.bundle, pytest.mark.timeout(1500)]  # a fresh root, apt, three apps
 FRESH_MACHINE = REPO.parent / "shared" / "tools" / "fresh-machine"
 APPS = [  # (package, command, data folder name, desktop entry)
     ("inkwell", "inkwell", "Inkwell", "io.github.inkwell"),

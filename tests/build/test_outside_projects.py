@@ -16,7 +16,7 @@ import pytest
 from tests.build.conftest import kit, report_of
 from tests.support.processes import files_under, shell_env
 
-pytestmark = pytest.mark.bundle
+pytestmark = [pytest.mark.bundle, pytest.mark.timeout(900)]  # a venv, two bundles and packages
 INKWELL_ONLY = ("nh3", "markdown_it", "flask_wtf", "webapp")  # what installing the kit must not bring
 
 

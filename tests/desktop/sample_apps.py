@@ -52,3 +52,69 @@ def create_app_with_links():
                          "click('out', 300); click('local', 600); click('own', 900);</script>")
     app.get("/second", endpoint="second")(lambda: "<title>Second</title>second page")
     return app
+
+
+# Every common factory shape, each with an "extension" that reads the config when it is set up,
+# as Flask-SQLAlchemy reads SQLALCHEMY_DATABASE_URI in init_app: the shell's settings must be
+# there by then. Each page shows what the extension saw.
+def _extension_reads_config(app):
+    app.extensions["seen"] = {key: app.config.get(key) for key in ("SECRET_KEY", "DATABASE", "GREETING")}
+    app.get("/")(lambda: f"<title>{app.config['GREETING']}</title>")
+
+
+class ShapeConfig:
+    SECRET_KEY = "hard-coded"
+    DATABASE = "next-to-the-code.db"
+    GREETING = "from the class"
+
+
+def create_app_with_test_config(test_config=None):
+    """Flask's tutorial: a mapping that replaces the instance config.py when given."""
+    app = Flask("tutorial_shape", instance_relative_config=True)
+    app.config.from_mapping(SECRET_KEY="dev", DATABASE="tutorial.sqlite", GREETING="tutorial")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    _extension_reads_config(app)
+    return app
+
+
+def create_app_with_config_class(config_class=ShapeConfig):
+    """The config-class shape: `app.config.from_object(config_class)`."""
+    app = Flask("class_shape")
+    app.config.from_object(config_class)
+    _extension_reads_config(app)
+    return app
+
+
+CONFIGS_BY_NAME = {"production": ShapeConfig}
+
+
+def create_app_by_name(config_name="production"):
+    """The named-config shape: `create_app("production")`."""
+    app = Flask("named_shape")
+    app.config.from_object(CONFIGS_BY_NAME[config_name])
+    _extension_reads_config(app)
+    return app
+
+
+def create_app_without_parameters():
+    """No parameter at all; settings set in the body."""
+    app = Flask("bare_shape")
+    app.config["SECRET_KEY"] = "hard-coded"
+    app.config.update(DATABASE="bare.db", GREETING="bare")
+    _extension_reads_config(app)
+    return app
+
+
+def create_erroring_app():
+    """A start page that is a server error (with a title, as Werkzeug's error pages have)."""
+    app = Flask(__name__)
+
+    @app.get("/")
+    def broken():
+        return "<title>Internal Server Error</title><h1>Internal Server Error</h1>", 500
+
+    app.get("/healthz", endpoint="health")(lambda: "ok")
+    return app

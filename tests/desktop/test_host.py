@@ -78,3 +78,42 @@ def test_shell_config_gives_the_app_a_template_cache(tmp_path):
     app.test_client().get("/")
     assert list((paths.cache / "templates").glob("*.cache"))  # compiled once, kept for the next start
     close_app_resources(app)
+
+
+SHELL_SETTINGS = {"SECRET_KEY": "per-install-key", "DATABASE": "/user/data/app.db"}
+
+
+@pytest.mark.parametrize("spec", [
+    "sample_apps:create_app_with_test_config",
+    "sample_apps:create_app_with_config_class",
+    "sample_apps:create_app_by_name",
+    "sample_apps:create_app_without_parameters",
+    "module_level_app:app",
+])
+def test_every_factory_shape_gets_the_shells_settings_before_its_extensions_read_them(spec, tmp_path):
+    sys.modules.pop(spec.partition(":")[0], None)  # a module-level app is built at import
+    app = load_flask_app(spec, config=dict(SHELL_SETTINGS), instance_path=tmp_path)
+    seen = app.extensions["seen"]
+    assert seen["SECRET_KEY"] == "per-install-key" and seen["DATABASE"] == "/user/data/app.db"
+    assert seen["GREETING"] != ""  # the app's own settings are still there
+    assert app.config["SECRET_KEY"] == "per-install-key"
+    assert type(app.config).__name__ == "Config"  # an ordinary config once built
+    app.config["LATER"] = 1  # and the app may change it from then on
+
+
+def test_a_config_class_factory_gets_a_subclass_of_its_own_class(tmp_path):
+    from desktop.host import factory_arguments
+    from sample_apps import ShapeConfig, create_app_with_config_class
+
+    args, _ = factory_arguments(create_app_with_config_class, dict(SHELL_SETTINGS), tmp_path)
+    assert issubclass(args[0], ShapeConfig) and args[0].SECRET_KEY == "per-install-key"
+    assert args[0].GREETING == "from the class"
+
+
+def test_an_app_that_names_no_instance_folder_gets_the_user_data_folder(tmp_path):
+    app = load_flask_app("sample_apps:create_app_with_test_config", config=dict(SHELL_SETTINGS),
+                         instance_path=tmp_path)
+    assert app.instance_path == str(tmp_path)  # never instance/ beside the code
+    from flask import Flask
+
+    assert Flask("after").instance_path != str(tmp_path)  # only while the shell builds the app
