@@ -112,8 +112,7 @@ def _run_dev(kit: KitSettings, paths: AppPaths, options: Options, config: dict, 
              window: NativeWindow) -> int:
     from .reload import DevServer
 
-    dev = DevServer(spec=options.app, config=config, instance_path=paths.data, server=server, app_name=kit.name,
-                    bearer_path=kit.bearer_path, reload_window=window.reload)
+    dev = DevServer(spec=options.app, config=config, kit=kit, paths=paths, server=server, reload_window=window.reload)
     dev.start()
     try:
         with stop_on_signals(window.close):

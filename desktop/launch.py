@@ -58,13 +58,7 @@ class AppLaunch:
     def run(self) -> None:
         """Build the app and serve it (or the start-up error page)."""
         try:
-            app = load_flask_app(self._spec, config=self._config, instance_path=self._paths.data)
-            # Before anything is served: the app's own `flask db` finds its migrations, the
-            # database is at the newest schema (after a backup), the first-run commands have run.
-            fix_migrations_directory(app, self._kit)
-            upgrade_database(app, self._kit, self._paths)
-            run_first_run(app, self._kit, self._paths)
-            restore_shell_logging()  # whatever the app's code did to logging on the way
+            app = build_app(self._kit, self._paths, self._spec, self._config)
             self.app = app
             wsgi_app = app
             for wrap in self.wrappers:
@@ -78,6 +72,18 @@ class AppLaunch:
             # The start-up objects live as long as the app: keep them out of future collections.
             gc.freeze()
             gc.enable()
+
+
+def build_app(kit: KitSettings, paths: AppPaths, spec: str, config: dict):
+    """The hosted Flask app, ready to serve: built with the shell's settings, and before anything is
+    served, its own `flask db` finds its migrations, the database is at the newest schema (after a
+    backup) and the first-run commands have run."""
+    app = load_flask_app(spec, config=config, instance_path=paths.data)
+    fix_migrations_directory(app, kit)
+    upgrade_database(app, kit, paths)
+    run_first_run(app, kit, paths)
+    restore_shell_logging()  # whatever the app's code did to logging on the way
+    return app
 
 
 def flask_config(kit: KitSettings, paths: AppPaths, instance: InstanceConfig) -> dict:

@@ -83,11 +83,11 @@ def forget_bytecode(sources) -> None:
 class DevServer:
     """Runs the app in a child process on the shell's socket and reloads the window on changes."""
 
-    def __init__(self, *, spec: str, config: dict, instance_path: Path, server, app_name: str, bearer_path: str,
-                 reload_window: Callable[[], None]) -> None:
+    def __init__(self, *, spec: str, config: dict, kit, paths, server, reload_window: Callable[[], None]) -> None:
         self._settings = {
-            "spec": spec, "config": config, "instance_path": str(instance_path), "fd": server.fileno(),
-            "port": server.port, "guard": server.guard.secrets(), "app_name": app_name, "bearer_path": bearer_path,
+            "spec": spec, "config": config, "kit": kit.to_json(), "root": str(kit.root or ""),
+            "paths": {name: str(folder) for name, folder in paths.placeholders().items()}, "fd": server.fileno(),
+            "port": server.port, "guard": server.guard.secrets(), "app_name": kit.name, "bearer_path": kit.bearer_path,
             "parent": os.getpid(),
         }
         self._fd = server.fileno()
@@ -174,12 +174,16 @@ def serve_child() -> None:
     from werkzeug.serving import make_server
 
     from .guard import SessionGuard
-    from .host import load_flask_app
+    from .kit import KitSettings
+    from .launch import build_app
+    from .paths import AppPaths
     from .server import LOOPBACK, request_handler
 
     config = {**settings["config"], "DEBUG": True, "TEMPLATES_AUTO_RELOAD": True, "SEND_FILE_MAX_AGE_DEFAULT": 0}
+    kit = KitSettings.from_json(settings["kit"], root=Path(settings["root"]) if settings["root"] else None)
+    paths = AppPaths(**{name: Path(folder) for name, folder in settings["paths"].items()})
     try:
-        app = load_flask_app(settings["spec"], config=config, instance_path=Path(settings["instance_path"]))
+        app = build_app(kit, paths, settings["spec"], config)  # migrations and first-run commands too
         app.debug = True
     except BaseException as exc:  # noqa: BLE001 - shown in the window until the next save fixes it
         log.error("the app could not be built: %s", exc)

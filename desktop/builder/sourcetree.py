@@ -11,9 +11,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-# Not the developer's own code, or not shipped: virtualenvs, installed packages, build output, tests.
+# Not the developer's own code, or not shipped: virtualenvs, installed packages, build output, tests,
+# and the folders of scripts and docs that live beside an app but never run inside it.
 SKIP_DIRS = frozenset({".venv", "venv", "site-packages", "node_modules", ".git", "dist", ".pyinstaller", "build",
-                       "__pycache__", "tests"})
+                       "__pycache__", "tests", "test", "benchmarks", "docs", "examples", "scripts"})
 TEXT_LIMIT = 2_000_000  # bytes: larger files are data, not source worth scanning
 
 

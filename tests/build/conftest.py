@@ -52,12 +52,15 @@ def kit_python(tmp_path_factory) -> Path:
     need(sys.platform.startswith("linux") and shutil.which("dpkg-deb") is not None,
          "the outside-project tests build Linux bundles and .debs")
     venv = tmp_path_factory.mktemp("kit-venv")
+    # A copy, as a downloaded source: pip builds in the source folder, and that is not this repository.
+    source = tmp_path_factory.mktemp("kit-source") / "desktop"
+    shutil.copytree(REPO / "desktop", source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
     base = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     # The sample projects' own dependencies, as their developers would have them.
     result = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                             f"{REPO / 'desktop'}[build]", "flask-sqlalchemy>=3.1", "flask-migrate>=4.0"],
+                             f"{source}[build]", "flask-sqlalchemy>=3.1", "flask-migrate>=4.0"],
                             timeout=900, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return python
