@@ -118,3 +118,12 @@ def create_erroring_app():
 
     app.get("/healthz", endpoint="health")(lambda: "ok")
     return app
+
+
+def create_app_with_a_cdn():
+    """A page that loads a script and a font from other origins: it breaks offline."""
+    app = Flask(__name__)
+    app.get("/")(lambda: '<title>CDN</title><script src="https://cdn.example.invalid/lib.js"></script>'
+                         '<link rel="stylesheet" href="//fonts.example.invalid/css?family=Sans">'
+                         '<a href="https://example.invalid/">a link is not a request</a>')
+    return app

@@ -84,3 +84,11 @@ def test_the_apps_own_flask_commands_run_on_the_desktop_data(tmp_path, home):
     assert "index" in result.stdout or "/" in result.stdout
     missing = desktop(["flask", "--data-dir", str(tmp_path / "d"), "no-such-command"], env, project)
     assert missing.returncode == 2 and "No such command" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_self_test_lists_every_request_to_another_origin(display_env, tmp_path, home):
+    project = make_project(tmp_path / "cdn", "Cdn", "sample_apps:create_app_with_a_cdn")
+    result = desktop(["self-test", "--data-dir", str(tmp_path / "d")], project_env(display_env, home), project)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["foreign_requests"] == ["http://fonts.example.invalid/css?family=Sans",
+                                          "https://cdn.example.invalid/lib.js"]
