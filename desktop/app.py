@@ -135,14 +135,20 @@ def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, 
 
     report = SelfTestReport(app=kit.name, url=server.url, health_path=kit.health_path)
     cookie = server.guard.cookie_header()
+    # The project scan (~0.1 s) runs once the page has loaded, beside the window checks, so it
+    # neither slows the start nor delays the exit.
+    readiness: list[list[dict]] = []
+    scan = threading.Thread(target=lambda: readiness.append(_readiness(kit)), name="readiness", daemon=True)
     try:
         with stop_on_signals(window.close):
-            window.run(lambda w: check_window(w, report, server.url, cookie=cookie))
+            window.run(lambda w: check_window(w, report, server.url, cookie=cookie, after_load=scan.start))
     except DisplayError as exc:
         report.errors.append(str(exc))
     if report.closing_at is not None:
         report.exit_ms = round((time.time() - report.closing_at) * 1000)
-    report.readiness = _readiness(kit)
+    if scan.ident is not None:
+        scan.join(10)
+    report.readiness = readiness[0] if readiness else []
     if launch.error is not None:
         report.errors.insert(0, f"the app could not start: {launch.error}")
     print_line(report.to_json())

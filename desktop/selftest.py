@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import STARTED_AT
 from .window import NativeWindow
@@ -71,7 +71,8 @@ class SelfTestReport:
         return json.dumps(data, separators=(", ", ": "))
 
 
-def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *, cookie: str = "") -> None:
+def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *, cookie: str = "",
+                 after_load: Callable[[], None] | None = None) -> None:
     """Run on pywebview's worker thread: check the page, then close the window."""
     try:
         if not window.loaded.wait(LOAD_TIMEOUT):
@@ -79,6 +80,8 @@ def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *,
             return
         report.loaded_ms = round((time.perf_counter() - STARTED_AT) * 1000)
         report.loaded_at = time.time()
+        if after_load is not None:
+            after_load()
         window.run_js(START_TWO_FRAMES_JS)
         report.painted = window.wait_for_js("window.__desktopPainted")
         report.title = window.run_js("document.title")
