@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, REPO, need
+from tests.conftest import REPO
 from tests.support.processes import (
     files_under,
     running,
     shell_env,
-    untracked_files,
     wait_for_exit,
 )
 from tests.support.screen import wait_for_window

@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from desktop.builder.init import main
 from desktop.builder.specfile import RESOURCES
 from desktop.errors import ConfigError, UsageError
 from desktop.kit import load_kit_settings, tomllib
+from tests.support.projects import write_project
 
 FLASKR_INIT = '''
     import os
@@ -74,18 +74,6 @@ MODULE_APP = '''
 '''
 
 FACTORY_MODULE = "from flask import Flask\n\n\ndef make_app():\n    return Flask('hello')\n"
-
-
-def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Files of a sample project (text dedented), relative to `root`."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 @pytest.fixture

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from desktop.builder.readiness import Finding, check_project, findings_as_dicts, format_findings
 from desktop.kit import BundleSettings, KitSettings
-
-
-def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Files of a sample project (text dedented), relative to `root`."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return root
+from tests.support.projects import write_project
 
 
 def findings_for(root: Path, **settings) -> list[Finding]:

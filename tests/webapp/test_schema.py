@@ -71,8 +71,11 @@ def test_flask_db_upgrade_from_the_command_line(tmp_path):
     folder = tmp_path / "server"
     env = {"PATH": "/usr/bin:/bin", "WEBAPP_AUTO_UPGRADE_DB": "false", "HOME": str(tmp_path)}
     app_arg = f"webapp:create_app(instance_path={str(folder)!r})"
-    run = lambda *args: subprocess.run([sys.executable, "-m", "flask", "--app", app_arg, "db", *args],
-                                       capture_output=True, text=True, env=env, timeout=120)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "flask", "--app", app_arg, "db", *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
     assert run("current").stdout.strip() == ""  # nothing applied yet: the app did not upgrade itself
     result = run("upgrade")
     assert result.returncode == 0, result.stderr
