@@ -8,7 +8,12 @@ bundle and the .deb), and the frozen app's self-test with its install folder rea
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,7 @@ from tests.build.conftest import kit, report_of
 from tests.support.processes import files_under, shell_env
 
 pytestmark = [pytest.mark.bundle, pytest.mark.timeout(900)]  # a venv, two bundles and packages
+NOBODY = 65534
 INKWELL_ONLY = ("nh3", "markdown_it", "flask_wtf", "webapp")  # what installing the kit must not bring
 
 
@@ -25,13 +31,49 @@ def source_files(project: Path) -> list[str]:
     return [name for name in files_under(project) if "__pycache__" not in name]
 
 
-def frozen_self_test(executable: Path, env: dict, data_dir: Path, cwd: Path):
-    """The frozen app's self-test with its install folder mounted read-only (root can't write there either)."""
-    install = executable.parent
-    script = (f'mount --bind "{install}" "{install}" && mount -o remount,ro,bind "{install}" "{install}" && '
-              f'exec "{executable}" --self-test --data-dir "{data_dir}"')
-    return subprocess.run(["unshare", "-m", "sh", "-c", script], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=180)
+@contextlib.contextmanager
+def installed_for_a_user(bundle: Path) -> Iterator[tuple[Path, Path, list]]:
+    """The bundle installed as a package installs it: a folder the user who runs the app can't
+    write to; yields (install folder, that user's home, the command prefix that runs as them).
+
+    As root, the app runs as `nobody` (root could write anywhere; a read-only bind mount is not
+    possible in every sandbox, e.g. a chroot); otherwise the copy is made read-only.
+    """
+    top = Path(tempfile.mkdtemp(prefix="desktop-installed-", dir="/tmp"))
+    try:
+        top.chmod(0o755)
+        install, home = top / "install", top / "home"
+        shutil.copytree(bundle, install, symlinks=True)
+        home.mkdir()
+        if os.geteuid() == 0:
+            os.chown(home, NOBODY, NOBODY)
+            prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        else:
+            for folder, _dirs, _files in os.walk(install):
+                Path(folder).chmod(0o555)
+            prefix = []
+        yield install, home, prefix
+    finally:
+        for folder, _dirs, _files in os.walk(top):
+            Path(folder).chmod(0o755)
+        shutil.rmtree(top)
+
+
+def frozen_self_test(bundle: Path, display_env: dict):
+    """The frozen app's self-test, run by a user who can't write to its install folder."""
+    with installed_for_a_user(bundle) as (install, home, prefix):
+        before = files_under(install)
+        env = {"PATH": "/usr/bin:/bin", "DISPLAY": display_env["DISPLAY"], "HOME": str(home), "LANG": "C.UTF-8",
+               "DESKTOP_NO_DIALOG": "1"}
+        result = subprocess.run([*prefix, str(install / bundle.name), "--self-test"], env=env, cwd=home,
+                                capture_output=True, text=True, timeout=180)
+        assert files_under(install) == before  # nothing written into the install folder
+        data = home / ".local" / "share" / bundle.name
+        log_file = home / ".local" / "state" / bundle.name / "log" / "app.log"
+        found = {"data": sorted(p.name for p in data.iterdir()) if data.is_dir() else [],
+                 "log": log_file.read_text() if log_file.is_file() else "",
+                 "home": sorted(p.name for p in home.iterdir())}
+        return result, found
 
 
 def test_installing_the_kit_brings_nothing_of_inkwell(kit_python):
@@ -60,22 +102,20 @@ def test_a_flask_migrate_app_with_a_config_class_runs_from_source(kit_python, le
     assert source_files(project) == before  # nothing written into the source tree
 
 
-def test_a_flask_migrate_app_with_a_config_class_ships(ledger_packaged, display_env, tmp_path, home, workdir):
+def test_a_flask_migrate_app_with_a_config_class_ships(ledger_packaged, display_env):
     project = ledger_packaged
-    env = shell_env(display_env, home)
     assert (project / "dist" / "ledger_1.2.0_amd64.deb").is_file()
     bundle = project / "dist" / "Ledger"
     assert (bundle / "_internal" / "migrations" / "env.py").is_file()
     assert (bundle / "_internal" / "ledger" / "templates" / "ledger_index.html").is_file()
 
-    frozen_data = tmp_path / "frozen-data"
-    frozen = frozen_self_test(bundle / "Ledger", env, frozen_data, workdir)
+    frozen, found = frozen_self_test(bundle, display_env)
     report = report_of(frozen)
     assert frozen.returncode == 0 and report["ok"], frozen.stderr
     assert report["title"] == "Entries · Ledger"
-    assert (frozen_data / "data" / "ledger.db").is_file()
-    assert "upgrad" in (frozen_data / "logs" / "app.log").read_text()  # the shell's log survived fileConfig
-    assert list(workdir.iterdir()) == []
+    assert "ledger.db" in found["data"] and "logs" not in found["data"]  # the app's logs/ went to {logs}
+    assert "upgrading the database" in found["log"]  # the shell's log survived Alembic's fileConfig
+    assert set(found["home"]) <= {".local", ".cache", ".config"}  # nothing in the folder it was started from
 
 
 def test_an_app_shaped_like_flasks_tutorial_runs_from_source(kit_python, flaskr_project, display_env, tmp_path,
@@ -98,12 +138,13 @@ def test_an_app_shaped_like_flasks_tutorial_runs_from_source(kit_python, flaskr_
 def test_an_app_shaped_like_flasks_tutorial_ships(flaskr_packaged, display_env, tmp_path, home, workdir):
     env = shell_env(display_env, home)
     bundle = flaskr_packaged / "dist" / "Flaskr"
-    frozen_data = tmp_path / "frozen-data"
-    frozen = frozen_self_test(bundle / "Flaskr", env, frozen_data, workdir)
+    frozen, found = frozen_self_test(bundle, display_env)
     report = report_of(frozen)
     assert frozen.returncode == 0 and report["ok"], frozen.stderr
     assert report["title"] == "Posts - Flaskr"  # init-db ran from the bundle (schema.sql was collected)
+    assert "flaskr.sqlite" in found["data"]  # the instance folder is the user's data folder
 
+    frozen_data = tmp_path / "frozen-data"
     flask_cli = subprocess.run([str(bundle / "Flaskr"), "--data-dir", str(frozen_data), "--flask", "init-db"],
                                env=env, cwd=workdir, capture_output=True, text=True, timeout=120)
     assert flask_cli.returncode == 0 and "Initialized the database." in flask_cli.stdout, flask_cli.stderr
