@@ -154,3 +154,12 @@ def test_main_pages_render_cleanly(page, live_server, client, artifacts_dir, sch
         expect(page.locator("h1").first).to_be_visible()
         page.screenshot(path=str(artifacts_dir / f"page-{name}-{scheme}.png"), full_page=True)
     assert problems == []
+
+
+def test_the_note_font_size_setting_sizes_the_editor_too(page, live_server, app):
+    from webapp.services import settings
+
+    with app.app_context():
+        settings.save({"font_size": 20})
+    page.goto(live_server.url + "notes/new")
+    assert page.get_by_label("Text").evaluate("el => getComputedStyle(el).fontSize") == "20px"
