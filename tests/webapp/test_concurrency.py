@@ -74,3 +74,31 @@ def test_parallel_writers_get_answers_not_lock_errors(app, live_server):
         assert revisions == 1 + len(edits_accepted)
         assert sorted(edits_accepted) == list(range(2, 2 + len(edits_accepted)))
         assert note.version == 1 + len(edits_accepted)
+
+
+def test_clients_creating_the_same_new_tags_at_once_all_succeed(app, live_server):
+    from webapp.models import Tag
+
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    for round_number in range(5):  # a few rounds: the race is a matter of timing
+        start = threading.Barrier(CLIENTS)
+        tags = [f"fresh-{round_number}", f"shared-{round_number}", "Common"]
+
+        def client(number: int) -> None:
+            start.wait(10)
+            status, _ = call(live_server, "POST", "api/v1/notes",
+                             {"title": f"round {round_number} client {number}", "body": "x", "tags": tags})
+            with lock:
+                statuses[status] += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+
+    assert statuses == Counter({201: CLIENTS * 5}), statuses
+    with app.app_context():
+        keys = list(db.session.scalars(select(Tag.key)))
+        assert len(keys) == len(set(keys)) == 11  # 5 rounds x 2 new tags, and one shared by all

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import TAG_MAX, Tag, note_tags
@@ -45,7 +46,12 @@ def clean_names(names: list[str]) -> list[str]:
 
 
 def get_or_create(names: list[str]) -> list[Tag]:
-    """The Tag rows for `names`, creating the missing ones."""
+    """The Tag rows for `names`, creating the missing ones.
+
+    Safe when another writer creates the same tag at the same moment (two API clients, two
+    gunicorn workers): each new tag is inserted in a savepoint, and one that lost the race to the
+    unique key is read back instead of failing the whole request.
+    """
     if not names:
         return []
     keys = {name.lower(): name for name in names}
@@ -54,10 +60,22 @@ def get_or_create(names: list[str]) -> list[Tag]:
     for key, name in keys.items():
         tag = existing.get(key)
         if tag is None:
-            tag = Tag(name=name, key=key)
-            db.session.add(tag)
+            tag = _create(key, name)
         tags.append(tag)
     return tags
+
+
+def _create(key: str, name: str) -> Tag:
+    tag = Tag(name=name, key=key)
+    try:
+        with db.session.begin_nested():
+            db.session.add(tag)
+    except IntegrityError:  # created meanwhile by another writer: use theirs
+        winner = db.session.scalar(select(Tag).where(Tag.key == key))
+        if winner is None:
+            raise
+        return winner
+    return tag
 
 
 def find(name: str) -> Tag | None:
