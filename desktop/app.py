@@ -98,6 +98,7 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
 
 def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
     def on_started(window: NativeWindow) -> None:
+        window.watch_close_keys()
         if window.kiosk is not None:
             _supervise_kiosk(window)
         if window.loaded.wait(READY_TIMEOUT):
@@ -116,7 +117,7 @@ def _run_dev(kit: KitSettings, paths: AppPaths, options: Options, config: dict, 
     dev.start()
     try:
         with stop_on_signals(window.close):
-            window.run()
+            window.run(NativeWindow.watch_close_keys)
         log.info("window closed")
     finally:
         dev.stop()

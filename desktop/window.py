@@ -22,6 +22,16 @@ from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, loa
 
 log = logging.getLogger(__name__)
 
+# Before the window closes (close button, Ctrl+Q, SIGTERM, kiosk exit, logout), the page may save
+# what the user typed: the shell calls its `window.desktopFlush()` (which may return a Promise)
+# and waits for it, up to FLUSH_SECONDS. A page without one closes at once. No "Leave page?".
+FLUSH_SECONDS = 3.0
+FLUSH_JS = (
+    "window.__desktopFlushed = false;"
+    "Promise.resolve(typeof window.desktopFlush === 'function' ? window.desktopFlush() : null)"
+    ".catch(() => null).then(() => { window.__desktopFlushed = true; });"
+)
+
 
 class NativeWindow:
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
@@ -36,6 +46,8 @@ class NativeWindow:
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.navigation = NavigationPolicy(self.base_url, kiosk=self.kiosk is not None)
         self._closing_allowed = self.kiosk is None  # a kiosk ignores its close button
+        self._flushed = threading.Event()  # the page has saved (or had its chance): the close may go on
+        self._flushing = False
         self.loaded = threading.Event()
         self.closed = threading.Event()
         self._window: Any = None
@@ -86,7 +98,7 @@ class NativeWindow:
             easy_drag=False,
             resizable=self.kiosk is None,
         )
-        self._window.events.closing += lambda: self._closing_allowed  # False cancels the close
+        self._window.events.closing += self._on_closing  # False cancels (or defers) the close
         remember = self.state_file is not None and self.kiosk is None  # a kiosk's geometry is the screen's
         tracker = self._tracker = GeometryTracker(self._window, state) if remember else None
         self._window.events.loaded += self._on_loaded
@@ -108,6 +120,40 @@ class NativeWindow:
         self.closed.set()
         if tracker is not None:
             save_window_state(self.state_file, tracker.state)
+
+    def _on_closing(self) -> bool:
+        """pywebview's closing event (GUI thread): go on only once the page has saved its edits."""
+        if not self._closing_allowed:
+            return False  # a kiosk: only its exit closes it
+        if self._flushed.is_set() or not self.loaded.is_set():
+            return True
+        if not self._flushing:  # ask the page on another thread: it needs this GUI loop to answer
+            self._flushing = True
+            threading.Thread(target=self._flush_then_close, name="window-flush", daemon=True).start()
+        return False
+
+    def _flush_then_close(self) -> None:
+        try:
+            self.flush_page()
+        except Exception:  # noqa: BLE001 - the page may be gone already; closing must still happen
+            log.debug("could not ask the page to save before closing", exc_info=True)
+        finally:
+            self._flushed.set()
+            if not self.closed.is_set():
+                self._window.destroy()
+
+    def flush_page(self, timeout: float | None = None) -> bool:
+        """Ask the page to save what the user typed (`window.desktopFlush()`) and wait for it."""
+        timeout = FLUSH_SECONDS if timeout is None else timeout
+        started = time.monotonic()
+        self.run_js(FLUSH_JS)
+        done = self.wait_for_js("window.__desktopFlushed === true", timeout=timeout, interval=0.01)
+        elapsed = (time.monotonic() - started) * 1000
+        if done:
+            log.debug("the page saved its edits in %.0f ms before closing", elapsed)
+        else:
+            log.warning("the page did not finish saving within %.1f s: closing anyway", timeout)
+        return done
 
     def _initial_state(self, webview) -> WindowState:
         """Where the window opens: as the user left it, brought back onto a screen if need be."""
@@ -183,6 +229,11 @@ class NativeWindow:
         """Kiosk mode: hand keyboard and pointer activity to the shell (call once the window exists)."""
         platforms.current().watch_kiosk_input(self._window, exit_keys=self.kiosk.exit_keys,
                                               on_exit_keys=on_exit_keys, on_activity=on_activity)
+
+    def watch_close_keys(self) -> None:
+        """Ctrl+Q / Ctrl+W close the window (saving first), as in any desktop app; not in a kiosk."""
+        if self.kiosk is None:
+            platforms.current().watch_close_keys(self._window, self.close)
 
     def kiosk_state(self) -> dict[str, Any]:
         """What the self-test reports about kiosk mode."""

@@ -7,6 +7,7 @@ Each backend module provides:
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)
     close_modal_dialogs()    dismiss open dialogs, so that closing the window can finish
     watch_kiosk_input(...)   kiosk mode: block close/reload keys, catch the exit keys, report activity
+    watch_close_keys(w, f)   outside kiosk mode: the usual close keys (Ctrl+Q, Ctrl+W) call f
     has_display()            whether a native window can be shown at all
     show_error_dialog(t, m)  show a modal native error message; return False if it could not
     try_lock(fd)             take an exclusive lock on an open file without waiting (released on death)

@@ -6,6 +6,7 @@ from ._posix import channel_address, try_lock  # noqa: F401 - part of the backen
 
 import logging
 import os
+import threading
 from typing import Callable
 
 GUI = "gtk"
@@ -127,6 +128,35 @@ def watch_kiosk_input(window, *, exit_keys: str, on_exit_keys: Callable[[], None
             if isinstance(widget, Gtk.Container):
                 widgets.extend(widget.get_children())
         return False  # done
+
+    GLib.timeout_add(50, connect)
+
+
+# The usual keys that close a document window: Ctrl+Q quits, Ctrl+W closes (the app has one window).
+CLOSE_KEYS = ("<Control>q", "<Control>w")
+
+
+def watch_close_keys(window, on_close: Callable[[], None]) -> None:
+    """Ctrl+Q and Ctrl+W close the window, through `on_close` (on a thread of its own: closing asks
+    the page to save first, which needs this GUI loop). Not in kiosk mode, which blocks them."""
+    from gi.repository import Gdk, GLib, Gtk
+
+    mask = Gtk.accelerator_get_default_mod_mask()
+    keys = [Gtk.accelerator_parse(combination) for combination in CLOSE_KEYS]
+
+    def on_key(_widget, event) -> bool:
+        pressed = Gdk.keyval_to_lower(event.keyval), event.state & mask
+        if any(pressed == (key, mods) for key, mods in keys):
+            threading.Thread(target=on_close, name="close-key", daemon=True).start()
+            return True
+        return False
+
+    def connect() -> bool:
+        native_window = window.native
+        if native_window is None:
+            return True  # not made yet: try again on the next tick
+        native_window.connect("key-press-event", on_key)
+        return False
 
     GLib.timeout_add(50, connect)
 

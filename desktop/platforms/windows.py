@@ -8,6 +8,10 @@ from pathlib import Path
 GUI = "edgechromium"
 
 
+def watch_close_keys(window, on_close) -> None:
+    """The system's own keys close the window here (Cmd+Q, Alt+F4), through pywebview's closing event."""
+
+
 def set_app_identity(app_id: str) -> None:
     """The window's identity comes from the bundle here (bundle id, executable)."""
 

@@ -163,3 +163,35 @@ def test_the_note_font_size_setting_sizes_the_editor_too(page, live_server, app)
         settings.save({"font_size": 20})
     page.goto(live_server.url + "notes/new")
     assert page.get_by_label("Text").evaluate("el => getComputedStyle(el).fontSize") == "20px"
+
+
+def note_bodies(app) -> list[str]:
+    from webapp.extensions import db
+    from webapp.models import Note
+
+    with app.app_context():
+        return [note.body for note in db.session.scalars(db.select(Note))]
+
+
+def test_the_shells_flush_saves_what_was_just_typed(page, live_server, app):
+    """What the desktop shell does before the window closes: no autosave delay, nothing lost."""
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Title").fill("Mid-sentence")
+    page.get_by_label("Text").fill("The last words before clos")
+    page.evaluate("() => window.desktopFlush()")  # resolves once saved
+    assert note_bodies(app) == ["The last words before clos"]
+    page.get_by_label("Text").press("End")
+    page.keyboard.type("ing")
+    page.evaluate("() => window.desktopFlush()")
+    assert note_bodies(app) == ["The last words before closing"]
+
+
+def test_leaving_the_editor_by_a_link_saves_first_and_never_asks(page, live_server, app):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Title").fill("Leaving")
+    page.get_by_label("Text").fill("typed just before clicking away")
+    page.get_by_role("link", name="Inkwell").first.click()
+    expect(page).to_have_url(live_server.url)
+    assert note_bodies(app) == ["typed just before clicking away"] and dialogs == []

@@ -129,6 +129,24 @@
     const versionEl = form.querySelector('input[name="version"]');
     let dirty = false, saving = false, again = false, stopped = false, timer = null;
     let closeAfterSave = false;
+    let waiters = [];  // flush() callers waiting for the edits to be saved
+
+    function releaseWaiters() {
+      const waiting = waiters;
+      waiters = [];
+      waiting.forEach(function (resolve) { resolve(); });
+    }
+
+    // Save now and resolve once nothing typed is left unsaved (or saving is impossible: a
+    // conflict, an app that doesn't answer). The desktop shell calls it before the window
+    // closes; links inside the app wait for it too. Never a "Leave page?" dialog.
+    function flush() {
+      if (stopped || (!dirty && !saving)) { return Promise.resolve(); }
+      return new Promise(function (resolve) {
+        waiters.push(resolve);
+        if (saving) { again = true; } else { save(); }
+      });
+    }
 
     function show(text, kind) {
       stateEl.textContent = text;
@@ -179,6 +197,7 @@
         dirty = true;
         saving = false;
         show("Not saved: the app is not answering. Retrying…", "error");
+        releaseWaiters();
         timer = setTimeout(save, AUTOSAVE_DELAY_MS * 2);
         return;
       }
@@ -194,7 +213,7 @@
         }
         const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         show(dirty ? "Unsaved changes" : "Saved at " + time, dirty ? "dirty" : "saved");
-        if (closeAfterSave && !dirty) { window.location.href = data.view_url; return; }
+        if (closeAfterSave && !dirty) { releaseWaiters(); window.location.href = data.view_url; return; }
       } else {
         dirty = true;
         closeAfterSave = false;
@@ -202,6 +221,11 @@
         if (response.status === 409) { stopped = true; }
         show("Not saved: " + error.message, "error");
         showFieldErrors(error.fields);
+      }
+      if (waiters.length) {  // someone is waiting to close or leave: no autosave delay
+        again = false;
+        if (dirty && !stopped && response.ok) { save(); } else { releaseWaiters(); }
+        return;
       }
       if (again || (dirty && !stopped && response.ok)) { again = false; timer = setTimeout(save, AUTOSAVE_DELAY_MS); }
     }
@@ -226,9 +250,25 @@
       dirty = true;
       save();
     });
-    window.addEventListener("beforeunload", function (event) {
-      if (dirty || saving) { event.preventDefault(); event.returnValue = ""; }
+    // A link inside the app (the sidebar, a tag) waits until the edits are saved, then goes.
+    document.addEventListener("click", function (event) {
+      const link = event.target.closest && event.target.closest("a[href]");
+      if (!link || !(dirty || saving) || stopped || event.defaultPrevented || event.button !== 0
+          || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey || link.target
+          || link.hasAttribute("download") || link.origin !== window.location.origin) { return; }
+      event.preventDefault();
+      flush().then(function () { window.location.href = link.href; });
+    }, true);
+    // Leaving any other way (the browser's back button, closing a browser tab): send the last
+    // edits with a request that outlives the page.
+    window.addEventListener("pagehide", function () {
+      if (!dirty || stopped) { return; }
+      try {
+        fetch(form.action, { method: "POST", body: new FormData(form), keepalive: true,
+                             credentials: "same-origin", headers: { "Accept": "application/json" } });
+      } catch (err) { /* too big to outlive the page: the autosave had most of it */ }
     });
-    return { saveNow: function () { dirty = true; save(); } };
+    window.desktopFlush = flush;  // the desktop shell's hook: called before the window closes
+    return { saveNow: function () { dirty = true; save(); }, flush: flush };
   })();
 })();
