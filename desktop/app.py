@@ -10,11 +10,11 @@ from dataclasses import replace
 from . import platforms
 from .cli import Options
 from .config import KioskConfig, load_instance_config
-from .errors import DisplayError, SelfTestFailed
+from .errors import DisplayError, SelfTestFailed, UsageError
 from .frontdesk import READY_TIMEOUT, Frontdesk
 from .host import close_app_resources
 from .instance import InstanceLock, hand_over
-from .kiosk import EXIT_PATH, KioskExit, KioskSupervisor
+from .kiosk import EXIT_PATH, KioskExit, KioskGate, KioskSupervisor
 from .kit import KitSettings
 from .launch import AppLaunch, flask_config, prepare_process
 from .logs import print_line, set_level, tell
@@ -39,8 +39,11 @@ def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
         return 0
     kiosk = replace(instance.kiosk, enabled=options.kiosk or instance.kiosk.enabled)
     try:
+        config = flask_config(kit, paths, instance)
+        if kiosk.enabled:
+            config.update(_kiosk_flask_config(kit, kiosk, paths))
         prepare_process(kit, paths)
-        return _run_locked(kit, paths, options, flask_config(kit, paths, instance), lock, kiosk)
+        return _run_locked(kit, paths, options, config, lock, kiosk)
     finally:
         lock.release()
 
@@ -61,9 +64,11 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
                               state_file=None if options.self_test else paths.window_state_file, kiosk=kiosk)
         if window.kiosk is not None:
-            log.info("kiosk mode: leaving it takes %s, then the app-lock password", kiosk.exit_keys)
-            launch.wrappers.append(lambda app: KioskExit(app, check_password=launch.check_password,
-                                                         on_exit=window.close, app_name=kit.name))
+            log.info("kiosk mode: leaving it takes %s, then the exit PIN", kiosk.exit_keys)
+            hidden = config["DESKTOP_KIOSK_HIDDEN"]
+            launch.wrappers.append(lambda app: KioskGate(app, hidden=hidden, app_name=kit.name))
+            launch.wrappers.append(lambda app: KioskExit(app, exit_pin=kiosk.exit_pin, on_exit=window.close,
+                                                         app_name=kit.name))
     if options.dev:
         return _run_dev(kit, paths, options, config, server, window)
     # Build the Flask app while the main thread starts the GUI toolkit and the web engine
@@ -76,7 +81,7 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         lock.listen(lambda files: frontdesk.submit(files, present=True))
     try:
         if options.self_test:
-            return _run_self_test(kit, window, server, launch)
+            return _run_self_test(kit, window, server, launch, config.get("DESKTOP_KIOSK_HIDDEN", []))
         if window is not None:
             _run_in_window(window, frontdesk)
             if launch.error is not None:  # the window showed the error page: don't repeat it
@@ -94,6 +99,15 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         if launch.app is not None:
             close_app_resources(launch.app)
         log.info("shut down in %.0f ms", (time.perf_counter() - shutdown_started) * 1000)
+
+
+def _kiosk_flask_config(kit: KitSettings, kiosk: KioskConfig, paths: AppPaths) -> dict:
+    """What the app learns of a kiosk (to leave out links to what it hides); refuses a kiosk with no way out."""
+    if not kiosk.exit_pin:
+        raise UsageError(f"kiosk mode needs an exit PIN: set one with `{kit.slug} --set-kiosk-pin` (it is kept "
+                         f"hashed in {paths.config_file}, where the app's own pages can't change it)")
+    hidden = [path for path in kit.kiosk_hidden if path not in kiosk.allow]
+    return {"DESKTOP_KIOSK": True, "DESKTOP_KIOSK_HIDDEN": hidden}
 
 
 def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
@@ -131,8 +145,9 @@ def _supervise_kiosk(window: NativeWindow) -> None:
     supervisor.start()
 
 
-def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, launch: AppLaunch) -> int:
-    from .selftest import SelfTestReport, check_window  # only needed here
+def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, launch: AppLaunch,
+                   kiosk_hidden: list[str]) -> int:
+    from .selftest import SelfTestReport, check_window, http_status  # only needed here
 
     report = SelfTestReport(app=kit.name, url=server.url, health_path=kit.health_path)
     cookie = server.guard.cookie_header()
@@ -147,6 +162,10 @@ def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, 
         report.errors.append(str(exc))
     if report.closing_at is not None:
         report.exit_ms = round((time.time() - report.closing_at) * 1000)
+    if window.kiosk is not None:  # the pages the app hides from a kiosk must be refused
+        refused = {path: http_status(server.url.rstrip("/") + path, cookie=cookie) for path in kiosk_hidden}
+        report.kiosk["hidden"] = refused
+        report.errors += [f"the kiosk shows {path} ({status})" for path, status in refused.items() if status != 403]
     if scan.ident is not None:
         scan.join(10)
     report.readiness = readiness[0] if readiness else []

@@ -27,6 +27,7 @@ class Options:
     dev: bool = False
     files: list[str] = field(default_factory=list)
     flask: list[str] | None = None  # --flask ARGS: the app's own Flask CLI, on the desktop data
+    set_kiosk_pin: bool = False
 
 
 def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
@@ -72,8 +73,13 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--kiosk", action="store_true",
-        help="kiosk mode: full screen and locked to the app; leaving asks for the app-lock password "
+        help="kiosk mode: full screen and locked to the app; leaving asks for the exit PIN "
              "(see [kiosk] in config.toml)",
+    )
+    parser.add_argument(
+        "--set-kiosk-pin", action="store_true",
+        help="set the PIN that leaves kiosk mode (asked twice, or one line on standard input), kept hashed "
+             "in config.toml, then exit",
     )
     parser.add_argument(
         "--self-test", action="store_true",
@@ -123,5 +129,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         kiosk=namespace.kiosk,
         dev=namespace.dev,
         flask=namespace.flask,
+        set_kiosk_pin=namespace.set_kiosk_pin,
     )
     return options, namespace.paths

@@ -43,13 +43,17 @@ access_log = false
 
 [kiosk]
 # Kiosk mode (also: --kiosk): full screen, no frame, links outside the app blocked, the
-# usual close and reload keys off. Leaving it takes the exit keys, then the app-lock password.
+# usual close and reload keys off. Leaving it takes the exit keys, then the exit PIN.
 enabled = false
 # The page an idle kiosk goes back to, and after how many minutes (0: never).
 home = "/"
 idle_minutes = 5
-# The key combination that asks for the password to leave kiosk mode (GTK syntax).
+# The key combination that asks for the exit PIN to leave kiosk mode (GTK syntax).
 exit_keys = "<Control><Shift>q"
+# The exit PIN, hashed: set it with `{command} --set-kiosk-pin` (kiosk mode needs one).
+# exit_pin = "scrypt$..."
+# Pages the app hides from a kiosk that this kiosk may show anyway, e.g. ["/transfer"].
+allow = []
 """
 
 
@@ -65,6 +69,8 @@ class KioskConfig:
     home: str = "/"
     idle_minutes: int = 5
     exit_keys: str = "<Control><Shift>q"
+    exit_pin: str = ""  # scrypt hash (kioskpin.py); set from the command line only
+    allow: tuple[str, ...] = ()  # of the app's kiosk_hidden pages, those this kiosk shows anyway
 
 
 @dataclass(frozen=True)
@@ -123,10 +129,18 @@ def parse_instance_config(raw: bytes) -> InstanceConfig:
 
 
 def _kiosk_config(table: dict) -> KioskConfig:
-    unknown = set(table) - {"enabled", "home", "idle_minutes", "exit_keys"}
+    unknown = set(table) - {"enabled", "home", "idle_minutes", "exit_keys", "exit_pin", "allow"}
     if unknown:
         raise ConfigFileError(f"[kiosk] has unknown key(s): {', '.join(sorted(unknown))}")
-    config = KioskConfig(**table)
+    allow = table.get("allow", [])
+    if not isinstance(allow, list) or not all(isinstance(p, str) and p.startswith("/") for p in allow):
+        raise ConfigFileError('[kiosk] allow must be a list of the app\'s paths, like ["/transfer"]')
+    from .kioskpin import is_pin_hash
+
+    pin = table.get("exit_pin", "")
+    if not isinstance(pin, str) or (pin and not is_pin_hash(pin)):
+        raise ConfigFileError("[kiosk] exit_pin is not a PIN hash: set it with --set-kiosk-pin")
+    config = KioskConfig(**{**table, "allow": tuple(allow)})
     if not isinstance(config.enabled, bool):
         raise ConfigFileError("[kiosk] enabled must be true or false")
     if not isinstance(config.home, str) or not config.home.startswith("/") or config.home.startswith("//"):
@@ -148,7 +162,8 @@ def _table(data: dict, name: str) -> dict:
 
 def write_default_config(path: Path, app_name: str) -> None:
     """Write the commented default config file."""
-    path.write_text(DEFAULT_CONFIG_TEXT.format(name=app_name), encoding="utf-8")
+    command = app_name.lower().replace(" ", "-")
+    path.write_text(DEFAULT_CONFIG_TEXT.format(name=app_name, command=command), encoding="utf-8")
 
 
 def load_secret_key(path: Path) -> str:

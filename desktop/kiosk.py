@@ -2,8 +2,11 @@
 
 Full screen, no frame, not resizable, no context menu or dev tools, links outside the app
 blocked, the usual close and reload keys off, the window's close button refused. Leaving takes
-the exit keys, then the app-lock password on a page the shell serves (behind the same guard as
-the app). An idle kiosk goes back to its home page; a page that stops answering is reloaded.
+the exit keys, then the operator's exit PIN (kioskpin.py: hashed in config.toml, set from the
+command line, out of reach of the app's own pages) on a page the shell serves behind the same
+guard as the app. The pages the app declares `kiosk_hidden` (its settings, backups, ...) answer
+"not available here" unless the operator allows them. An idle kiosk goes back to its home page;
+a page that stops answering is reloaded.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from .config import KioskConfig
+from .kioskpin import verify_pin
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +32,8 @@ HEARTBEAT_TIMEOUT = 10.0  # a page that takes this long to run "1+1" has stopped
 class KioskExit:
     """WSGI middleware serving the "leave kiosk mode" page in front of the hosted app."""
 
-    def __init__(self, app: Callable, *, check_password: Callable[[str], bool], on_exit: Callable[[], None],
-                 app_name: str) -> None:
-        self._app, self._check, self._on_exit, self._name = app, check_password, on_exit, app_name
+    def __init__(self, app: Callable, *, exit_pin: str, on_exit: Callable[[], None], app_name: str) -> None:
+        self._app, self._exit_pin, self._on_exit, self._name = app, exit_pin, on_exit, app_name
         self._failures = 0
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -38,16 +41,16 @@ class KioskExit:
             return self._app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "POST":
             return self._page(start_response, "200 OK")
-        password = _form_field(environ, "password")
-        if password and self._check(password):
-            log.info("kiosk mode: the password was given; leaving")
+        pin = _form_field(environ, "pin")
+        if pin and verify_pin(pin, self._exit_pin):
+            log.info("kiosk mode: the exit PIN was given; leaving")
             self._failures = 0
             threading.Thread(target=self._on_exit, name="kiosk-exit", daemon=True).start()
             return self._page(start_response, "200 OK", done=True)
         self._failures += 1
-        log.warning("kiosk mode: a wrong password to leave (%d in a row)", self._failures)
+        log.warning("kiosk mode: a wrong PIN to leave (%d in a row)", self._failures)
         time.sleep(min(self._failures, 5))  # slows guessing down; this thread serves only this request
-        return self._page(start_response, "403 Forbidden", error="That is not the password.")
+        return self._page(start_response, "403 Forbidden", error="That is not the exit PIN.")
 
     def _page(self, start_response: Callable, status: str, *, error: str = "", done: bool = False) -> list[bytes]:
         name = html.escape(self._name)
@@ -55,10 +58,10 @@ class KioskExit:
             body = f"<h1>Leaving kiosk mode</h1><p>{name} is closing.</p>"
         else:
             body = (
-                f"<h1>Leave kiosk mode</h1><p>Enter the {name} lock password to close the kiosk.</p>"
+                f"<h1>Leave kiosk mode</h1><p>Enter the exit PIN to close the {name} kiosk.</p>"
                 + (f"<p role=alert style='color:#b00020'>{html.escape(error)}</p>" if error else "")
                 + f"<form method=post action='{EXIT_PATH}'>"
-                "<input type=password name=password autofocus required autocomplete=off aria-label=Password>"
+                "<input type=password name=pin autofocus required autocomplete=off aria-label='Exit PIN'>"
                 " <button>Leave</button></form><p><a href='/'>Back to the app</a></p>"
             )
         page = ("<!doctype html><meta charset=utf-8><title>Leave kiosk mode</title>"
@@ -69,6 +72,35 @@ class KioskExit:
         start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
                                 ("Cache-Control", "no-store")])
         return [page]
+
+
+class KioskGate:
+    """WSGI middleware: the pages the app hides from a kiosk answer 403 "not available here"."""
+
+    def __init__(self, app: Callable, *, hidden: Iterable[str], app_name: str) -> None:
+        self._app, self._name = app, app_name
+        self._hidden = tuple(path.rstrip("/") or "/" for path in hidden)
+
+    def hides(self, path: str) -> bool:
+        """Whether `path` is one of the hidden pages or below one."""
+        return any(path == hidden or path.startswith(hidden.rstrip("/") + "/") for hidden in self._hidden)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not self.hides(environ.get("PATH_INFO") or "/"):
+            return self._app(environ, start_response)
+        log.info("kiosk mode: refused %s (hidden from kiosks)", environ.get("PATH_INFO"))
+        if "application/json" in environ.get("HTTP_ACCEPT", ""):
+            body = (b'{"error": {"code": "kiosk", "message": "This is not available at this kiosk."}}')
+            content_type = "application/json"
+        else:
+            body = ("<!doctype html><meta charset=utf-8><title>Not available here</title>"
+                    "<body style='font:18px/1.5 system-ui,sans-serif;margin:3rem'><h1>Not available here</h1>"
+                    f"<p>This page of {html.escape(self._name)} is not available at this kiosk.</p>"
+                    "<p><a href='/'>Back to the start</a></p>").encode()
+            content_type = "text/html; charset=utf-8"
+        start_response("403 Forbidden", [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                                         ("Cache-Control", "no-store")])
+        return [body]
 
 
 def _form_field(environ: dict, name: str) -> str:

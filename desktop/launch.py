@@ -47,14 +47,6 @@ class AppLaunch:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise FileOpenError(f"Cannot open {path.name}: {reason}") from exc
 
-    def check_password(self, password: str) -> bool:
-        """Ask the app's `check_password` hook; False when there is no app or no hook."""
-        if self.app is None or not self._kit.check_password:
-            return False
-        hook = import_target(self._kit.check_password)
-        with self.app.app_context():
-            return bool(hook(password))
-
     def run(self) -> None:
         """Build the app and serve it (or the start-up error page)."""
         try:

@@ -58,6 +58,14 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
         log_file = paths.log_file
         configure_logging(log_file, options.log_level or "INFO")
         log.info("starting %s %s (pid %d, python %s)", kit.name, kit.version, os.getpid(), sys.version.split()[0])
+        if options.set_kiosk_pin:
+            from .config import load_instance_config
+            from .kioskpin import hash_pin, read_new_pin, store_pin_hash
+
+            load_instance_config(paths.config_file, kit.name)  # writes the commented default first
+            store_pin_hash(paths.config_file, hash_pin(read_new_pin(sys.stdin)))
+            print(f"The kiosk exit PIN is set (hashed in {paths.config_file}).")
+            return 0
         if options.flask is not None:
             gc.enable()
             from .appcli import run_flask_cli

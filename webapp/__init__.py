@@ -94,6 +94,12 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
         # In recovery mode the database can't be read: pages use the default settings.
         values = settings.defaults() if recovery.active(app) else settings.all_settings()
-        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": values}
+        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": values,
+                "kiosk_shows": kiosk_shows}
+
+    def kiosk_shows(path: str) -> bool:
+        """False for a page the desktop kiosk hides (DESKTOP_KIOSK_HIDDEN): leave its links out."""
+        hidden = app.config.get("DESKTOP_KIOSK_HIDDEN") or ()
+        return not any(path == p or path.startswith(p.rstrip("/") + "/") for p in hidden)
 
     return app

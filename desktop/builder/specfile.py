@@ -68,7 +68,7 @@ class SpecInputs:
         for module in probe["modules"]:
             hidden += collect_submodules(module)
         hidden += [settings["factory"].partition(":")[0]]
-        hidden += [target.partition(":")[0] for target in (settings["open_file"], settings["check_password"]) if target]
+        hidden += [settings["open_file"].partition(":")[0]] if settings["open_file"] else []
         if probe["migrations"] or settings["migrate"]:
             hidden += MIGRATION_IMPORTS
         hidden += settings["bundle"]["hidden_imports"]

@@ -75,3 +75,11 @@ def test_health_is_503_when_the_database_is_unreachable(data_dir):
     response = create_app(Broken, instance_path=str(data_dir)).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "error"
+
+
+def test_a_kiosk_leaves_out_the_links_to_what_it_hides(app, client):
+    assert b'href="/settings/"' in client.get("/").data
+    app.config["DESKTOP_KIOSK_HIDDEN"] = ["/settings", "/transfer", "/trash/empty"]
+    page = client.get("/").data
+    assert b'href="/settings/"' not in page and b'href="/transfer/"' not in page
+    assert b'href="/trash"' in page  # the trash itself stays; only emptying it is hidden
