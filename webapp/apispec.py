@@ -202,8 +202,9 @@ def document() -> dict[str, Any]:
                     "operationId": "uploadAttachments", "summary": "Attach files (needs a personal token)",
                     "security": [{"token": []}],
                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                        "type": "object", "properties": {"files": {"type": "array", "items": {
-                            "type": "string", "contentMediaType": "application/octet-stream"}}}}}}},
+                        "type": "object", "required": ["files"], "properties": {"files": {
+                            "type": "array", "minItems": 1, "items": {
+                                "type": "string", "contentMediaType": "application/octet-stream"}}}}}}},
                     "responses": {"201": _json(_ref("AttachmentList"), "The new attachments"), **ERRORS},
                 },
             },

@@ -163,3 +163,24 @@ def test_attachments_through_the_api(api, app):
     assert api.delete(f"/api/v1/attachments/{first}", headers={"Content-Type": "application/json"}).status_code == 204
     assert [a["name"] for a in api.get(path).json["items"]] == ["b.txt"]
     assert api.delete(f"/api/v1/attachments/{first}", headers={"Content-Type": "application/json"}).status_code == 404
+
+
+def test_a_wrong_method_names_the_right_ones(client):
+    """RFC 9110: a 405 carries Allow, for the API and the pages alike."""
+    response = client.delete("/api/v1/search")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    page = client.put("/notes/new")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]
+
+
+def test_search_without_q_is_refused_as_documented(client):
+    response = client.get("/api/v1/search")
+    assert response.status_code == 400 and response.get_json()["error"]["fields"] == {"q": "required"}
+    assert client.get("/api/v1/search?q=").status_code == 200
+
+
+def test_the_document_requires_a_file_for_an_upload_as_the_api_does(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/notes/{note_id}/attachments"]["post"]
+    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert schema["required"] == ["files"] and schema["properties"]["files"]["minItems"] == 1

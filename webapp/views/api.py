@@ -62,8 +62,11 @@ def api_error(error: ApiError):
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     """Werkzeug's errors (404, 405, 413, ...) in the API's shape."""
+    from .errors import allow_header
+
     code = (error.name or "error").lower().replace(" ", "_").replace("'", "")
-    return jsonify(ApiError(error.code or 500, code, error.description or error.name).to_dict()), error.code
+    return (jsonify(ApiError(error.code or 500, code, error.description or error.name).to_dict()), error.code,
+            allow_header(error))
 
 
 def note_json(note: Note) -> dict[str, Any]:
@@ -241,7 +244,9 @@ def list_tags():
 def search():
     """Full-text search, best match first."""
     page, per_page = page_params()
-    query = request.args.get("q", "")
+    query = request.args.get("q")
+    if query is None:  # as documented: q is required (an empty one is a valid, empty search)
+        raise ApiError(400, "bad_parameter", "q is required: the words to search for", {"q": "required"})
     tag_name = request.args.get("tag")
     tag = tag_service.find(tag_name) if tag_name else None
     if tag_name and tag is None:

@@ -37,7 +37,14 @@ def handle_http_error(error: HTTPException):
         limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
         return error_response(413, "File too large", f"The file is larger than {limit / 2**20:,.0f} MB, the most "
                               "this app accepts. Nothing was saved; choose a smaller file.", code="too_large")
-    return error_response(error.code or 500, error.name, error.description or "")
+    body, status = error_response(error.code or 500, error.name, error.description or "")
+    return body, status, allow_header(error)
+
+
+def allow_header(error: HTTPException) -> dict[str, str]:
+    """A 405 names the methods the address does take (RFC 9110, 15.5.6)."""
+    methods = getattr(error, "valid_methods", None)
+    return {"Allow": ", ".join(sorted(methods))} if error.code == 405 and methods else {}
 
 
 @bp.app_errorhandler(CSRFError)
