@@ -106,10 +106,15 @@ class NativeWindow:
         icon = self.kit.icon_path()
         self.storage_path.mkdir(parents=True, exist_ok=True)
         log.debug("starting the GUI loop (%s)", platform.GUI)
+        def started(window: NativeWindow) -> None:
+            platform.follow_page_title(window._window)
+            if on_started is not None:
+                on_started(window)
+
         try:
             webview.start(
-                on_started,
-                (self,) if on_started else None,
+                started,
+                (self,),
                 gui=platform.GUI,
                 private_mode=False,  # keep web storage, but in our own folder:
                 storage_path=str(self.storage_path),

@@ -11,6 +11,10 @@ def watch_close_keys(window, on_close) -> None:
     """The system's own keys close the window here (Cmd+Q, Alt+F4), through pywebview's closing event."""
 
 
+def follow_page_title(window) -> None:
+    """The title is copied from the page at each load (window.py); later changes are not followed here yet."""
+
+
 def set_app_identity(app_id: str) -> None:
     """The window's identity comes from the bundle here (bundle id, executable)."""
 

@@ -161,6 +161,33 @@ def watch_close_keys(window, on_close: Callable[[], None]) -> None:
     GLib.timeout_add(50, connect)
 
 
+def follow_page_title(window) -> None:
+    """The title bar follows the page's title as it changes (a new note named by its first save,
+    an unread count), not only at each load."""
+    from gi.repository import GLib, Gtk, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
+
+    def connect() -> bool:
+        native_window = window.native
+        if native_window is None:
+            return True  # not made yet: try again on the next tick
+        widgets = [native_window]
+        while widgets:
+            widget = widgets.pop()
+            if isinstance(widget, WebKit2.WebView):
+                widget.connect("notify::title", lambda view, _spec: _show_title(native_window, view.get_title()))
+            if isinstance(widget, Gtk.Container):
+                widgets.extend(widget.get_children())
+        return False
+
+    GLib.timeout_add(50, connect)
+
+
+def _show_title(native_window, title: str | None) -> None:
+    title = (title or "").strip()
+    if title:
+        native_window.set_title(title[:200])
+
+
 def close_modal_dialogs() -> None:
     """Answer "Cancel" to any open GTK dialog (a modal dialog's loop would outlive the window)."""
     from gi.repository import GLib, Gtk

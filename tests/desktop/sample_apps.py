@@ -127,3 +127,11 @@ def create_app_with_a_cdn():
                          '<link rel="stylesheet" href="//fonts.example.invalid/css?family=Sans">'
                          '<a href="https://example.invalid/">a link is not a request</a>')
     return app
+
+
+def create_retitling_app():
+    """A page that changes its title after it has loaded (as an editor names a new document)."""
+    app = Flask(__name__)
+    app.get("/")(lambda: "<title>First title</title>"
+                         "<script>setTimeout(() => { document.title = 'Renamed by the page'; }, 500)</script>")
+    return app

@@ -92,3 +92,13 @@ def test_self_test_lists_every_request_to_another_origin(display_env, tmp_path, 
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["foreign_requests"] == ["http://fonts.example.invalid/css?family=Sans",
                                           "https://cdn.example.invalid/lib.js"]
+
+
+def test_the_title_bar_follows_the_pages_title_as_it_changes(display_env, tmp_path, home):
+    project = make_project(tmp_path / "retitle", "Retitle", "sample_apps:create_retitling_app")
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(tmp_path / "d")]
+    with running(command, env=project_env(display_env, home), cwd=project) as proc:
+        wait_for_window(display_env, "First title", timeout=60)
+        wait_for_window(display_env, "Renamed by the page", timeout=10)
+        proc.send_signal(signal.SIGTERM)
+        wait_for_exit(proc, timeout=10)

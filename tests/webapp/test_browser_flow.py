@@ -195,3 +195,12 @@ def test_leaving_the_editor_by_a_link_saves_first_and_never_asks(page, live_serv
     page.get_by_role("link", name="Inkwell").first.click()
     expect(page).to_have_url(live_server.url)
     assert note_bodies(app) == ["typed just before clicking away"] and dialogs == []
+
+
+def test_a_new_note_is_named_once_autosave_has_created_it(page, live_server):
+    page.goto(live_server.url + "notes/new")
+    expect(page).to_have_title("New note · Inkwell")
+    page.get_by_label("Title").fill("Groceries")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at \d{1,2}:\d{2}:\d{2}"))
+    expect(page).to_have_title("Edit Groceries · Inkwell")  # the desktop window's title bar follows it
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit note")

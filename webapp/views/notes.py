@@ -137,6 +137,7 @@ def _saved_json(note: Note, *, changed: bool = True) -> dict:
         "updated_at": note.updated_at.isoformat() + "Z",
         "edit_url": url_for("notes.edit", note_id=note.id),
         "view_url": url_for("notes.view", note_id=note.id),
+        "display_title": note.display_title,
     }
 
 

@@ -210,8 +210,14 @@
         if (form.action !== new URL(data.edit_url, window.location.href).href) {
           form.action = data.edit_url;  // a new note now exists: later saves edit it
           window.history.replaceState(null, "", data.edit_url);
+          const heading = document.querySelector(".page-head h1");
+          if (heading) { heading.textContent = "Edit note"; }
         }
-        const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        if (data.display_title) {  // the title bar names the note (the desktop window follows it)
+          document.title = "Edit " + data.display_title + " · " + document.title.split(" · ").pop();
+        }
+        // Seconds too: a second save in the same minute must visibly be a new one.
+        const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
         show(dirty ? "Unsaved changes" : "Saved at " + time, dirty ? "dirty" : "saved");
         if (closeAfterSave && !dirty) { releaseWaiters(); window.location.href = data.view_url; return; }
       } else {
