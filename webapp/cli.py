@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from jinja2.filters import do_filesizeformat
 
 
 def init_app(app: Flask) -> None:
@@ -74,7 +75,7 @@ def backup_command(list_only: bool) -> None:
 
     if list_only:
         for backup in backups.list_backups():
-            click.echo(f"{backup.name}  {backup.created:%Y-%m-%d %H:%M} UTC  {backup.size / 1024:,.0f} KB")
+            click.echo(f"{backup.name}  {backup.created:%Y-%m-%d %H:%M} UTC  {do_filesizeformat(backup.size)}")
         return
     try:
         backup = backups.create()

@@ -105,3 +105,10 @@ def test_remove_and_purge_delete_the_files(client, app):
     client.post(f"/notes/{note['id']}/trash")
     client.post(f"/notes/{note['id']}/purge")
     assert list(folder.iterdir()) == []
+
+
+def test_sizes_read_as_people_write_them(client):
+    note = create(client, "Sizes")
+    upload(client, note["id"], ("tiny.txt", b"6bytes"), ("page.txt", b"x" * 1536))
+    text = client.get(note["view_url"]).get_data(as_text=True)
+    assert "6 Bytes" in text and "1.5 kB" in text and "0.0 KB" not in text

@@ -190,3 +190,33 @@ def test_list_previews_are_plain_text(client):
 def test_unicode_digits_in_page_numbers_are_a_400(client, value):
     assert client.get("/", query_string={"page": value}).status_code == 400
     assert client.get("/api/v1/notes", query_string={"page": value}).status_code == 400
+
+
+def test_trashing_offers_an_undo_that_puts_the_note_back(client):
+    note = create(client, "Keep me")
+    response = client.post(f"/notes/{note['id']}/trash", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "moved to the trash" in text and f'action="/notes/{note["id"]}/restore"' in text and ">Undo<" in text
+    undone = client.post(f"/notes/{note['id']}/restore", data={"next": "/"})
+    assert undone.status_code == 302 and undone.headers["Location"] == "/"  # back where the user was
+    assert "Keep me" in page(client, "/") and "Keep me" not in page(client, "/trash")
+
+
+def test_restoring_from_the_trash_stays_in_the_trash(client):
+    for title in ("One", "Two"):
+        client.post(f"/notes/{create(client, title)['id']}/trash")
+    page(client, "/")  # where trashing leads: its messages (and their Undo) are shown there
+    trash = page(client, "/trash")
+    assert trash.count('name="next" value="/trash"') == 2
+    first = create(client, "Three")
+    client.post(f"/notes/{first['id']}/trash")
+    response = client.post(f"/notes/{first['id']}/restore", data={"next": "/trash"})
+    assert response.headers["Location"] == "/trash"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_next_never_leads_to_another_site(client, target):
+    note = create(client)
+    client.post(f"/notes/{note['id']}/trash")
+    response = client.post(f"/notes/{note['id']}/restore", data={"next": target})
+    assert response.headers["Location"] == f"/notes/{note['id']}"

@@ -203,3 +203,16 @@ def test_failed_import_leaves_no_files_behind(app, tmp_path, monkeypatch):
     with app.app_context():
         assert db.session.execute(db.text("SELECT count(*) FROM notes")).scalar() == 0
         assert list(attachments.storage_dir().glob("*.png")) == []
+
+
+def test_a_failed_import_says_what_went_wrong_without_a_progress_bar(client):
+    response = client.post("/transfer/import", data={"archive": (io.BytesIO(b"not a zip"), "x.zip")},
+                           content_type="multipart/form-data")
+    job_url = response.headers["Location"]
+    deadline = time.monotonic() + 30
+    while client.get(job_url + ".json").json["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    page = client.get(job_url).get_data(as_text=True)
+    assert "Import failed" in page and 'role="alert"' in page and "not a zip archive" in page
+    assert "data-job-progress hidden" in page and "data-job-count hidden" in page

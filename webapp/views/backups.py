@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from jinja2.filters import do_filesizeformat
 
 from ..forms import ActionForm
 from ..services import backups
@@ -26,7 +27,7 @@ def create():
     except backups.BackupError as exc:
         flash(f"No backup was made: {exc}.", "error")
     else:
-        flash(f"Backed up ({backup.size / 1024:,.0f} KB).", "success")
+        flash(f"Backed up ({do_filesizeformat(backup.size)}).", "success")
     return redirect(url_for("backups.index"))
 
 

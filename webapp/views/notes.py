@@ -147,7 +147,13 @@ def pin(note_id: int):
     note = get_note(note_id)
     if ActionForm().validate_on_submit():
         note_service.set_pinned(note, not note.pinned)
-    return redirect(request.form.get("next") or url_for("notes.view", note_id=note.id))
+    return redirect(local_next(url_for("notes.view", note_id=note.id)))
+
+
+def local_next(default: str) -> str:
+    """The form's `next` page, if it is a page of this app (never another site), else `default`."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else default
 
 
 @bp.post("/notes/<int:note_id>/trash")
@@ -157,6 +163,7 @@ def trash(note_id: int):
     if ActionForm().validate_on_submit():
         note_service.trash(note)
         flash(f"“{note.display_title}” moved to the trash.", "success")
+        flash(str(note.id), "undo-trash")  # base.html turns it into an Undo button
     return redirect(url_for("notes.index"))
 
 
@@ -175,7 +182,8 @@ def restore(note_id: int):
     if ActionForm().validate_on_submit():
         note_service.restore(note)
         flash(f"“{note.display_title}” restored.", "success")
-    return redirect(url_for("notes.view", note_id=note.id))
+    # From the trash list: stay there (restoring several in a row); from an Undo: back where it was.
+    return redirect(local_next(url_for("notes.view", note_id=note.id)))
 
 
 @bp.post("/notes/<int:note_id>/purge")

@@ -116,6 +116,11 @@
       jobPanel.querySelector("[data-job-count]").textContent = job.done + " of " + (job.total || "…") + " notes";
       jobPanel.querySelector("[data-job-message]").textContent = job.message;
       jobPanel.dataset.state = job.state;
+      if (job.state === "failed") {  // no "0 of … notes" and an empty bar: only what went wrong
+        bar.hidden = true;
+        jobPanel.querySelector("[data-job-count]").hidden = true;
+        jobPanel.querySelector("[data-job-message]").setAttribute("role", "alert");
+      }
       if (job.state === "running") { setTimeout(poll, 300); }
     };
     poll();
