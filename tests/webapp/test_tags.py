@@ -53,3 +53,18 @@ def test_tags_page_counts_live_notes(client):
     client.post(f"/notes/{note['id']}/trash")
     html = page(client, "/tags")
     assert "<td>1</td>" in html
+
+
+def test_deleting_a_tag_takes_it_off_the_notes_and_keeps_them(client, app):
+    create(client, "Milk", tags="home, errands")
+    create(client, "Bread", tags="errands")
+    with app.app_context():
+        tag_id = db.session.scalar(db.select(Tag.id).where(Tag.key == "errands"))
+    assert "Delete the tag “errands”? It comes off 2 note(s)" in page(client, "/tags")
+    response = client.post(f"/tags/{tag_id}/delete", follow_redirects=True)
+    assert "Deleted the tag “errands” from 2 notes; the notes stay." in response.get_data(as_text=True)
+    assert sorted(listed(client, "/")) == ["Bread", "Milk"]
+    assert listed(client, "/?tag=home") == ["Milk"]
+    with app.app_context():
+        assert db.session.scalar(db.select(Tag).where(Tag.key == "errands")) is None
+    assert client.post(f"/tags/{tag_id}/delete").status_code == 404

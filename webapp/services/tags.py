@@ -103,6 +103,14 @@ def with_counts() -> list[tuple[Tag, int]]:
     return [(tag, n) for tag, n in rows]
 
 
+def delete(tag: Tag) -> int:
+    """Take `tag` off every note and forget it; the notes stay. Returns how many notes had it."""
+    count = len(tag.notes)
+    db.session.delete(tag)  # the note_tags rows go with it
+    db.session.commit()
+    return count
+
+
 def rename(tag: Tag, new_name: str) -> Tag:
     """Rename `tag`; if another tag already has that name, merge `tag` into it."""
     new_name = normalize(new_name)

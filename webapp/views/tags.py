@@ -1,11 +1,11 @@
-"""Tags: the list with counts, rename, merge."""
+"""Tags: the list with counts, rename, merge, delete."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from ..extensions import db
-from ..forms import TagRenameForm
+from ..forms import ActionForm, TagRenameForm
 from ..models import Tag
 from ..services import tags as tag_service
 
@@ -15,7 +15,22 @@ bp = Blueprint("tags", __name__)
 @bp.get("/tags")
 def index():
     """Every tag and how many notes carry it."""
-    return render_template("tags/list.html", tags=tag_service.with_counts(), form=TagRenameForm())
+    return render_template("tags/list.html", tags=tag_service.with_counts(), form=TagRenameForm(),
+                           action_form=ActionForm())
+
+
+@bp.post("/tags/<int:tag_id>/delete")
+def delete(tag_id: int):
+    """Delete a tag: it comes off every note; the notes themselves stay."""
+    tag = db.session.get(Tag, tag_id)
+    if tag is None:
+        abort(404, description="That tag does not exist.")
+    if ActionForm().validate_on_submit():
+        name = tag.name
+        count = tag_service.delete(tag)
+        flash(f"Deleted the tag “{name}”" + (f" from {count} note{'s' if count != 1 else ''}; the notes stay."
+                                               if count else "."), "success")
+    return redirect(url_for("tags.index"))
 
 
 @bp.post("/tags/<int:tag_id>/rename")
