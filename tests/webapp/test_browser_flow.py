@@ -204,3 +204,27 @@ def test_a_new_note_is_named_once_autosave_has_created_it(page, live_server):
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at \d{1,2}:\d{2}:\d{2}"))
     expect(page).to_have_title("Edit Groceries · Inkwell")  # the desktop window's title bar follows it
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit note")
+
+
+def test_history_keeps_one_revision_per_sitting_not_per_autosave(page, live_server, app):
+    from webapp.extensions import db
+    from webapp.models import Revision
+
+    def revisions() -> int:
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count()).select_from(Revision))
+
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Title").fill("Sitting")
+    text = page.get_by_label("Text")
+    for words in ("one", " two", " three"):  # three autosaves
+        text.press("End")
+        page.keyboard.type(words)
+        expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    assert revisions() == 1
+    page.keyboard.press("Control+s")  # an explicit save closes the sitting's revision...
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    text.press("End")
+    page.keyboard.type(" four")  # ...so what comes after is the next one
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    assert revisions() == 2

@@ -220,3 +220,37 @@ def test_next_never_leads_to_another_site(client, target):
     client.post(f"/notes/{note['id']}/trash")
     response = client.post(f"/notes/{note['id']}/restore", data={"next": target})
     assert response.headers["Location"] == f"/notes/{note['id']}"
+
+
+def revision_count(app, note_id: int) -> int:
+    from webapp.models import Revision
+
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).where(Revision.note_id == note_id))
+
+
+def test_autosaves_of_one_sitting_make_one_revision(client, app):
+    note = create(client, "Draft", "a")  # the first revision
+    version, amend = note["version"], None
+    for body in ("a b", "a b c", "a b c d"):  # the editor's autosaves while typing
+        data = {"title": "Draft", "body": body, "tags": "", "version": version}
+        if amend:
+            data["amend_revision"] = amend
+        saved = client.post(note["edit_url"], data=data, headers=JSON).json
+        version, amend = saved["version"], saved["revision_id"]
+    assert revision_count(app, note["id"]) == 2  # the note as created, and this sitting
+    # An explicit save (no amend) after the sitting starts the next revision.
+    client.post(note["edit_url"], data={"title": "Draft", "body": "final", "tags": "", "version": version},
+                headers=JSON)
+    assert revision_count(app, note["id"]) == 3
+
+
+def test_an_old_revision_is_never_amended(client, app):
+    note = create(client, "Draft", "one")
+    first = client.post(note["edit_url"], data={"title": "Draft", "body": "two", "tags": "",
+                                                "version": note["version"]}, headers=JSON).json
+    second = client.post(note["edit_url"], data={"title": "Draft", "body": "three", "tags": "",
+                                                 "version": first["version"]}, headers=JSON).json
+    client.post(note["edit_url"], data={"title": "Draft", "body": "four", "tags": "", "version": second["version"],
+                                        "amend_revision": first["revision_id"]}, headers=JSON)  # stale: not the newest
+    assert revision_count(app, note["id"]) == 4

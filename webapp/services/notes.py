@@ -78,8 +78,13 @@ def add(data: NoteInput, *, pinned: bool = False, created_at=None, updated_at=No
     return note
 
 
-def update(note: Note, data: NoteInput, *, expected_version: int | None) -> bool:
-    """Save an edit; return False when nothing changed. Refuse edits of an older version."""
+def update(note: Note, data: NoteInput, *, expected_version: int | None, amend_revision: int | None = None) -> bool:
+    """Save an edit; return False when nothing changed. Refuse edits of an older version.
+
+    `amend_revision`: the editor's autosaves of one sitting amend the revision its first save made
+    (so history shows one entry per sitting, not one per pause in typing), as long as it is still
+    the note's newest revision; an explicit save or a long pause starts the next one.
+    """
     if expected_version is not None and expected_version != note.version:
         raise VersionConflict(note)
     new_tags = tag_service.get_or_create(data.tags)
@@ -90,7 +95,7 @@ def update(note: Note, data: NoteInput, *, expected_version: int | None) -> bool
     with db.session.no_autoflush:
         note.title, note.body, note.tags = data.title, data.body, new_tags
         note.updated_at = utcnow()
-        _add_revision(note)
+        _record_revision(note, amend_revision)
     try:
         db.session.flush()
     except StaleDataError:
@@ -101,6 +106,21 @@ def update(note: Note, data: NoteInput, *, expected_version: int | None) -> bool
     tag_service.delete_unused()
     db.session.commit()
     return True
+
+
+def latest_revision_id(note: Note) -> int | None:
+    """The id of the note's newest revision."""
+    return db.session.scalar(select(func.max(Revision.id)).where(Revision.note_id == note.id))
+
+
+def _record_revision(note: Note, amend_revision: int | None) -> None:
+    if amend_revision is not None and amend_revision == latest_revision_id(note):
+        revision = db.session.get(Revision, amend_revision)
+        revision.title, revision.body = note.title, note.body
+        revision.tags = ", ".join(t.name for t in note.tags)
+        revision.created_at = utcnow()
+        return
+    _add_revision(note)
 
 
 def _add_revision(note: Note) -> None:

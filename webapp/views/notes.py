@@ -88,7 +88,8 @@ def edit(note_id: int):
         data = _validated(form)
         if data is not None:
             try:
-                changed = note_service.update(note, data, expected_version=form.version.data)
+                changed = note_service.update(note, data, expected_version=form.version.data,
+                                              amend_revision=_amend_revision())
             except note_service.VersionConflict:
                 return _conflict(form, note)
             if wants_json():
@@ -129,6 +130,12 @@ def _conflict(form: NoteForm, note: Note):
     return render_template("notes/edit.html", form=form, note=note), 409
 
 
+def _amend_revision() -> int | None:
+    """The revision an autosave of the same sitting amends (the editor sends it; see update())."""
+    value = request.form.get("amend_revision", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 def _saved_json(note: Note, *, changed: bool = True) -> dict:
     return {
         "id": note.id,
@@ -138,6 +145,7 @@ def _saved_json(note: Note, *, changed: bool = True) -> dict:
         "edit_url": url_for("notes.edit", note_id=note.id),
         "view_url": url_for("notes.view", note_id=note.id),
         "display_title": note.display_title,
+        "revision_id": note_service.latest_revision_id(note),
     }
 
 

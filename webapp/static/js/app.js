@@ -92,8 +92,8 @@
     const arm = function () {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(function () {
-        if (editor) { editor.saveNow(); }
-        setTimeout(function () { window.location.reload(); }, 1000);
+        // Save what was typed first (however long that takes), then let the server lock the app.
+        (editor ? editor.flush() : Promise.resolve()).then(function () { window.location.reload(); });
       }, idleMinutes * 60 * 1000 + 1000);
     };
     ["keydown", "pointerdown", "pointermove", "wheel"].forEach(function (type) {
@@ -134,6 +134,10 @@
     const versionEl = form.querySelector('input[name="version"]');
     let dirty = false, saving = false, again = false, stopped = false, timer = null;
     let closeAfterSave = false;
+    // One revision per sitting: autosaves amend the revision this sitting's first save made,
+    // until an explicit save (Ctrl+S, Save) or a pause of REVISION_PAUSE_MS starts the next.
+    const REVISION_PAUSE_MS = 5 * 60 * 1000;
+    let sittingRevision = null, lastSavedAt = 0, explicit = false;
     let waiters = [];  // flush() callers waiting for the edits to be saved
 
     function releaseWaiters() {
@@ -190,11 +194,17 @@
       saving = true;
       dirty = false;
       show("Saving…", "saving");
+      const body = new FormData(form);
+      if (sittingRevision !== null && Date.now() - lastSavedAt < REVISION_PAUSE_MS) {
+        body.set("amend_revision", sittingRevision);
+      }
+      const sealing = explicit || closeAfterSave;
+      explicit = false;
       let response;
       try {
         response = await fetch(form.action, {
           method: "POST",
-          body: new FormData(form),
+          body: body,
           headers: { "Accept": "application/json" },
           credentials: "same-origin",
         });
@@ -212,6 +222,8 @@
       clearFieldErrors();
       if (response.ok) {
         versionEl.value = data.version;
+        sittingRevision = sealing ? null : data.revision_id;  // an explicit save closes the sitting's revision
+        lastSavedAt = Date.now();
         if (form.action !== new URL(data.edit_url, window.location.href).href) {
           form.action = data.edit_url;  // a new note now exists: later saves edit it
           window.history.replaceState(null, "", data.edit_url);
@@ -280,6 +292,6 @@
       } catch (err) { /* too big to outlive the page: the autosave had most of it */ }
     });
     window.desktopFlush = flush;  // the desktop shell's hook: called before the window closes
-    return { saveNow: function () { dirty = true; save(); }, flush: flush };
+    return { saveNow: function () { dirty = true; explicit = true; save(); }, flush: flush };
   })();
 })();
