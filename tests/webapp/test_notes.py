@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.html import elements, texts_of
 from webapp.extensions import db
-from webapp.models import Note
+from webapp.models import Note, Tag
 
 JSON = {"Accept": "application/json"}
 
@@ -111,7 +111,7 @@ def test_every_save_keeps_a_revision_that_can_be_restored(client):
         first_revision = db.session.get(Note, note["id"]).revisions[-1]
         revision_url = f"/notes/{note['id']}/revisions/{first_revision.id}"
     html = page(client, revision_url)
-    assert "-version one" in html and "+version two" in html  # what changed
+    assert "version <del>one</del><ins>two</ins>" in html  # what changed, word by word
     client.post(revision_url + "/restore")
     assert "version one" in page(client, note["view_url"])
     assert page(client, f"/notes/{note['id']}/revisions").count("<li>") == 3  # nothing lost
@@ -254,3 +254,21 @@ def test_an_old_revision_is_never_amended(client, app):
     client.post(note["edit_url"], data={"title": "Draft", "body": "four", "tags": "", "version": second["version"],
                                         "amend_revision": first["revision_id"]}, headers=JSON)  # stale: not the newest
     assert revision_count(app, note["id"]) == 4
+
+
+def test_restoring_a_version_keeps_todays_tags_unless_asked(client, app):
+    note = create(client, "Plan", "old text", tags="wrk")
+    client.post(note["edit_url"], data={"title": "Plan", "body": "new text", "tags": "wrk",
+                                        "version": note["version"]})
+    with app.app_context():
+        tag = db.session.scalar(db.select(Tag).where(Tag.key == "wrk"))
+        tag_id = tag.id
+        first = db.session.get(Note, note["id"]).revisions[-1].id
+    client.post(f"/tags/{tag_id}/rename", data={"name": "work"})  # renamed since that version
+    url = f"/notes/{note['id']}/revisions/{first}"
+    assert "Also bring back its tags (wrk; now: work)" in page(client, url)  # offered, not done
+    client.post(url + "/restore")
+    view = page(client, note["view_url"])
+    assert "old text" in view and ">work<" in view and ">wrk<" not in view
+    client.post(url + "/restore", data={"with_tags": "1"})
+    assert ">wrk<" in page(client, note["view_url"])  # asked for: the tags as they were

@@ -129,9 +129,14 @@ def _add_revision(note: Note) -> None:
     ))
 
 
-def restore_revision(note: Note, revision: Revision) -> None:
-    """Make an older revision the current text (itself a new revision: nothing is lost)."""
-    update(note, validate(revision.title, revision.body, revision.tags), expected_version=None)
+def restore_revision(note: Note, revision: Revision, *, with_tags: bool = False) -> None:
+    """Make an older revision's title and text current (itself a new revision: nothing is lost).
+
+    The note keeps its current tags unless `with_tags`: tags renamed or merged since would
+    otherwise come back under their old names.
+    """
+    tags = revision.tags if with_tags else ", ".join(tag.name for tag in note.tags)
+    update(note, validate(revision.title, revision.body, tags), expected_version=None)
 
 
 def set_pinned(note: Note, pinned: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 
 from flask import (
     Blueprint,
@@ -22,6 +21,7 @@ from ..forms import ActionForm, NoteForm
 from ..markdown import render
 from ..models import Note, Revision
 from ..services import notes as note_service
+from ..services.diff import word_diff
 from ..services import settings as settings_service
 from ..services import tags as tag_service
 from .errors import wants_json
@@ -228,11 +228,12 @@ def revision(note_id: int, revision_id: int):
     old = db.session.get(Revision, revision_id)
     if old is None or old.note_id != note.id:
         abort(404, description="That version of the note does not exist.")
-    diff = list(difflib.unified_diff(
-        old.body.splitlines(), note.body.splitlines(), "this version", "current", lineterm="", n=2,
-    ))
+    changes = word_diff(old.body, note.body)
+    title_changes = word_diff(old.title, note.title) if old.title != note.title else []
+    current_tags = ", ".join(tag.name for tag in note.tags)
     return render_template("notes/revision.html", note=note, revision=old, html=render(old.body),
-                           diff=diff, action_form=ActionForm())
+                           changes=changes, title_changes=title_changes, current_tags=current_tags,
+                           same=all(kind == "same" for kind, _ in changes), action_form=ActionForm())
 
 
 @bp.post("/notes/<int:note_id>/revisions/<int:revision_id>/restore")
@@ -243,8 +244,10 @@ def restore_revision(note_id: int, revision_id: int):
     if old is None or old.note_id != note.id:
         abort(404, description="That version of the note does not exist.")
     if ActionForm().validate_on_submit():
-        note_service.restore_revision(note, old)
-        flash("The older version is back. The text it replaced is kept in the history.", "success")
+        with_tags = request.form.get("with_tags") == "1"
+        note_service.restore_revision(note, old, with_tags=with_tags)
+        flash("The older version is back" + (" with its tags" if with_tags else "; the tags are as they were")
+              + ". The text it replaced is kept in the history.", "success")
     return redirect(url_for("notes.view", note_id=note.id))
 
 
