@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.webapp.test_notes import create
+
 pytestmark = pytest.mark.browser
 
 
@@ -228,3 +230,20 @@ def test_history_keeps_one_revision_per_sitting_not_per_autosave(page, live_serv
     page.keyboard.type(" four")  # ...so what comes after is the next one
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     assert revisions() == 2
+
+
+def test_dates_show_in_the_users_time_zone(browser, live_server, client):
+    from datetime import datetime, timedelta, timezone
+
+    create(client, "Dated")
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(live_server.entry_url)
+        shown = page.locator(".note-card time").first
+        expect(shown).not_to_contain_text("UTC")
+        tokyo = datetime.now(timezone.utc) + timedelta(hours=9)
+        assert tokyo.strftime("%b") in shown.inner_text() and str(tokyo.day) in shown.inner_text()
+        assert "UTC" in shown.get_attribute("title")  # the exact moment stays at hand
+    finally:
+        context.close()

@@ -102,6 +102,15 @@
     arm();
   }
 
+  // --- Dates in the user's own time zone and locale (the server writes UTC) --------------------
+  document.querySelectorAll("time[data-local]").forEach(function (el) {
+    const moment = new Date(el.dateTime);
+    if (isNaN(moment)) { return; }
+    const options = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+    if (el.dataset.local === "seconds") { options.second = "2-digit"; }
+    el.textContent = moment.toLocaleString([], options);
+  });
+
   // --- Import progress ------------------------------------------------------------------------
   const jobPanel = document.querySelector("[data-job-status]");
   if (jobPanel && jobPanel.dataset.state === "running") {
