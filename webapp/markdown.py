@@ -58,6 +58,8 @@ _BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$", re.MULTILINE)
 _FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
 _INLINE = re.compile(r"(\*\*|__|~~|`|!?\[([^\]]*)\]\([^)]*\))")
+# Single (or leftover) emphasis marks at the edges of words: *pastel*, _x_ (never snake_case's).
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
 
 
 def plain_excerpt(text: str, length: int = 160, *, skip_first_line: bool = False) -> str:
@@ -65,7 +67,16 @@ def plain_excerpt(text: str, length: int = 160, *, skip_first_line: bool = False
     head = text[: length * 4]
     if skip_first_line:
         head = head.split("\n", 1)[1] if "\n" in head else ""
-    head = _FENCE.sub(" ", _TABLE_RULE.sub(" ", _BLOCK_MARKS.sub("", head)))
-    head = _INLINE.sub(lambda m: m.group(2) if m.group(2) is not None else "", head)
-    head = " ".join(head.replace("|", " ").split())
+    head = plain_text(head)
     return head if len(head) <= length else head[: length - 1].rstrip() + "…"
+
+
+def plain_text(text: str) -> str:
+    """Markdown as one line of plain words: no heading, list or emphasis marks, links as their text.
+
+    Characters outside Markdown's syntax pass through untouched (search marks its hits with
+    control characters, which must survive)."""
+    text = _FENCE.sub(" ", _TABLE_RULE.sub(" ", _BLOCK_MARKS.sub("", text)))
+    text = _INLINE.sub(lambda m: m.group(2) if m.group(2) is not None else "", text)
+    text = _EMPHASIS.sub("", text)
+    return " ".join(text.replace("|", " ").split())

@@ -272,3 +272,8 @@ def test_restoring_a_version_keeps_todays_tags_unless_asked(client, app):
     assert "old text" in view and ">work<" in view and ">wrk<" not in view
     client.post(url + "/restore", data={"with_tags": "1"})
     assert ">wrk<" in page(client, note["view_url"])  # asked for: the tags as they were
+
+
+def test_single_emphasis_marks_leave_previews_too(client):
+    create(client, title="Lisbon", body="Eat *pastel de nata* and _bolo_, keep snake_case and 2*3*4")
+    assert texts_of(page(client, "/"), "excerpt") == ["Eat pastel de nata and bolo, keep snake_case and 2*3*4"]

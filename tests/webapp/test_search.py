@@ -62,3 +62,10 @@ def test_snippets_escape_note_content(client):
 
 def test_overlong_query_is_a_400(client):
     assert client.get("/search", query_string={"q": "a" * 501}).status_code == 400
+
+
+def test_snippets_are_plain_text_not_markdown(client):
+    create(client, title="Lisbon", body="# Lisbon\n- Book *flights* and a **room**\n- see [the tram](http://x/28)")
+    html = page(client, "/search?q=flights")
+    assert "<mark>flights</mark>" in html
+    assert "*" not in html.split("<mark>flights</mark>")[0][-60:] and "- Book" not in html and "](" not in html

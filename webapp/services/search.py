@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import sqlite
 from ..extensions import db
+from ..markdown import plain_text
 from ..models import Note, Tag
 
 MAX_QUERY = 500
@@ -72,7 +73,7 @@ def search(query: str, *, tag: Tag | None = None, page: int = 1, per_page: int =
     notes = {n.id: n for n in db.session.scalars(
         select(Note).options(selectinload(Note.tags)).where(Note.id.in_([r.id for r in rows]))
     )}
-    hits = [Hit(notes[r.id], highlight(r.title_hl or notes[r.id].display_title), highlight(r.body_hl or ""))
+    hits = [Hit(notes[r.id], highlight(r.title_hl or notes[r.id].display_title), highlight(plain_text(r.body_hl or "")))
             for r in rows if r.id in notes]
     return Results(hits, total, page, per_page)
 
