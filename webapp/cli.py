@@ -91,11 +91,12 @@ def restore_command(name: str | None) -> None:
     """Put backup NAME (default: the latest) in place of the notes database; the current one is kept."""
     from .services import backups
 
-    available = backups.list_backups()
-    if not available:
+    latest = backups.latest_backup()
+    if name is None and latest is None:
         raise click.ClickException("there is no backup to restore")
+    name = name or latest.name
     try:
-        kept = backups.restore(name or available[0].name)
+        kept = backups.restore(name)
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {name or available[0].name}. The database as it was is kept as {kept}.")
+    click.echo(f"Restored {name}. The database as it was is kept as {kept}.")

@@ -90,6 +90,17 @@ def check_file(path: Path) -> str:
     return verdict
 
 
+def count_in_file(path: Path, sql: str) -> int | None:
+    """One COUNT over a database file, read-only (None when it can't be read)."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            value = connection.execute(sql).fetchone()[0]
+        connection.close()
+    except sqlite3.Error:
+        return None
+    return int(value)
+
+
 def is_damaged(error: BaseException) -> bool:
     """The error says the database file is not (or no longer) a readable SQLite database.
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from tests.webapp.test_notes import create, listed
+from tests.webapp.test_notes import create, listed, page
 from webapp import create_app, recovery
 from webapp.config import TestingConfig
 from webapp.extensions import db
@@ -185,3 +185,22 @@ def test_a_full_disk_refuses_the_change_clearly_and_keeps_what_was_saved(app, cl
         event.remove(db.engine, "connect", tiny_disk)
         db.engine.dispose()
     assert listed(client, "/") == ["Saved before the disk filled up"]
+
+
+def test_a_restore_can_be_undone_from_the_backups_page(app, client):
+    create(client, "Before the backup")
+    backup_now(client)
+    create(client, "After the backup")
+    with app.app_context():
+        [backup] = backups.list_backups()
+    html = page(client, "/settings/backups/")
+    assert "It brings back 1 note, the settings, the app-lock password and the API tokens" in html
+    client.post("/settings/backups/restore", data={"name": backup.name})
+    assert listed(client, "/") == ["Before the backup"]
+    html = page(client, "/settings/backups/")
+    assert "Your notes before a restore" in html and "Undo that restore" in html
+    with app.app_context():
+        kept = next(b for b in backups.list_backups() if b.kind == "before-restore")
+        assert kept.notes == 2
+    client.post("/settings/backups/restore", data={"name": kept.name})
+    assert sorted(listed(client, "/")) == ["After the backup", "Before the backup"]  # undone

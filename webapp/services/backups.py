@@ -32,12 +32,18 @@ class BackupError(ValueError):
 
 @dataclass(frozen=True)
 class Backup:
-    """One backup file."""
+    """One backup file: a backup, or the copy a restore kept of the notes it replaced."""
 
     name: str
     path: Path
     created: datetime
     size: int
+    kind: str = "backup"  # or "before-restore"
+
+    @property
+    def notes(self) -> int | None:
+        """How many notes (not in the trash) it holds; None if it can't be read."""
+        return sqlite.count_in_file(self.path, "SELECT count(*) FROM notes WHERE deleted_at IS NULL")
 
 
 def folder() -> Path:
@@ -58,12 +64,19 @@ def list_backups() -> list[Backup]:
     if path is None or not folder().is_dir():
         return []
     found = [_describe(file) for file in folder().glob(f"{path.stem}-*.sqlite3")]
+    # The copies restores kept: listed too, so a restore can be undone from the app itself.
+    found += [_describe(file, "before-restore") for file in folder().glob(f"{SET_ASIDE_PREFIX}*-{path.name}")]
     return sorted(found, key=lambda b: (b.created, b.name), reverse=True)
 
 
-def _describe(file: Path) -> Backup:
+def latest_backup() -> Backup | None:
+    """The newest backup proper (not a copy a restore kept)."""
+    return next((b for b in list_backups() if b.kind == "backup"), None)
+
+
+def _describe(file: Path, kind: str = "backup") -> Backup:
     stat = file.stat()
-    return Backup(file.name, file, datetime.fromtimestamp(stat.st_mtime, timezone.utc), stat.st_size)
+    return Backup(file.name, file, datetime.fromtimestamp(stat.st_mtime, timezone.utc), stat.st_size, kind)
 
 
 def create() -> Backup:
