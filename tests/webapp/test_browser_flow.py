@@ -247,3 +247,40 @@ def test_dates_show_in_the_users_time_zone(browser, live_server, client):
         assert "UTC" in shown.get_attribute("title")  # the exact moment stays at hand
     finally:
         context.close()
+
+
+def conflicted_editor(page, live_server):
+    """An editor open on a note that a script then changes through the API: the next autosave conflicts."""
+    from tests.webapp.test_concurrency import call
+
+    status, note = call(live_server, "POST", "api/v1/notes", {"title": "Shared", "body": "the first text"})
+    assert status == 201
+    page.goto(live_server.url + f"notes/{note['id']}/edit")
+    status, _ = call(live_server, "PATCH", f"api/v1/notes/{note['id']}", {"body": "their text", "version": 1})
+    assert status == 200
+    page.get_by_label("Text").fill("my text")
+    expect(page.get_by_role("heading", name="This note was changed somewhere else")).to_be_visible()
+    expect(page.locator("[data-conflict-theirs]")).to_have_text("Shared\n\ntheir text")
+    return note
+
+
+def test_a_conflict_shows_both_versions_and_keeping_mine_saves_it(page, live_server, app):
+    conflicted_editor(page, live_server)
+    page.get_by_role("button", name="Keep mine").click()
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    assert note_bodies(app) == ["my text"]  # theirs is in the history
+
+
+def test_a_conflict_can_take_the_other_version(page, live_server, app):
+    conflicted_editor(page, live_server)
+    page.get_by_role("button", name="Take the other").click()
+    expect(page.get_by_label("Text")).to_have_value("their text")
+    expect(page.locator("[data-conflict]")).to_be_hidden()
+    assert note_bodies(app) == ["their text"]
+
+
+def test_a_conflict_can_save_mine_as_a_new_note(page, live_server, app):
+    conflicted_editor(page, live_server)
+    page.get_by_role("button", name="Save mine as a new note").click()
+    expect(page).to_have_url(re.compile(r"/notes/\d+/edit$"))
+    assert sorted(note_bodies(app)) == ["my text", "their text"]

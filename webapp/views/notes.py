@@ -124,8 +124,11 @@ def _conflict(form: NoteForm, note: Note):
     message = ("This note was changed somewhere else after you opened it. "
                "Your text is still in the editor: copy what you need, then reload.")
     if wants_json():
+        # The other version, so the editor can show both and let the user choose (app.js).
+        current = {"title": note.title, "body": note.body, "tags": ", ".join(t.name for t in note.tags),
+                   "version": note.version}
         return jsonify(error={"code": "version_conflict", "message": message,
-                              "fields": {"version": f"the note is at version {note.version}"}}), 409
+                              "fields": {"version": f"the note is at version {note.version}"}}, current=current), 409
     flash(message, "error")
     return render_template("notes/edit.html", form=form, note=note), 409
 

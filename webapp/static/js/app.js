@@ -250,7 +250,7 @@
         dirty = true;
         closeAfterSave = false;
         const error = data.error || { message: "Not saved (error " + response.status + ")." };
-        if (response.status === 409) { stopped = true; }
+        if (response.status === 409) { stopped = true; showConflict(data.current); }
         show("Not saved: " + error.message, "error");
         showFieldErrors(error.fields);
       }
@@ -260,6 +260,52 @@
         return;
       }
       if (again || (dirty && !stopped && response.ok)) { again = false; timer = setTimeout(save, AUTOSAVE_DELAY_MS); }
+    }
+
+    // --- An edit conflict: show both versions; keep mine, take theirs, or save mine as a new note.
+    const conflict = form.querySelector("[data-conflict]");
+    let theirs = null;
+
+    function showConflict(current) {
+      if (!conflict || !current) { return; }
+      theirs = current;
+      conflict.querySelector("[data-conflict-theirs]").textContent =
+        (current.title ? current.title + "\n\n" : "") + current.body;
+      conflict.hidden = false;
+      releaseWaiters();
+    }
+
+    function resolved(text) {
+      conflict.hidden = true;
+      stopped = false;
+      show(text, "");
+    }
+
+    if (conflict) {
+      conflict.querySelector("[data-conflict-keep]").addEventListener("click", function () {
+        versionEl.value = theirs.version;  // based on theirs now: saving mine replaces it (kept in history)
+        resolved("");
+        dirty = true;
+        explicit = true;
+        save();
+      });
+      conflict.querySelector("[data-conflict-take]").addEventListener("click", function () {
+        form.querySelector('[name="title"]').value = theirs.title;
+        form.querySelector('[name="tags"]').value = theirs.tags;
+        form.querySelector('[name="body"]').value = theirs.body;
+        versionEl.value = theirs.version;
+        dirty = false;
+        resolved("Showing the other version");
+      });
+      conflict.querySelector("[data-conflict-copy]").addEventListener("click", async function () {
+        const body = new FormData(form);
+        body.delete("version");
+        const response = await fetch(form.dataset.newUrl, { method: "POST", body: body, credentials: "same-origin",
+                                                            headers: { "Accept": "application/json" } });
+        if (!response.ok) { show("Not saved as a new note (error " + response.status + ").", "error"); return; }
+        dirty = false;
+        window.location.href = (await response.json()).edit_url;
+      });
     }
 
     form.addEventListener("input", markDirty);
