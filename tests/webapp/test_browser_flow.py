@@ -284,3 +284,23 @@ def test_a_conflict_can_save_mine_as_a_new_note(page, live_server, app):
     page.get_by_role("button", name="Save mine as a new note").click()
     expect(page).to_have_url(re.compile(r"/notes/\d+/edit$"))
     assert sorted(note_bodies(app)) == ["my text", "their text"]
+
+
+def test_a_new_token_is_in_view_with_a_copy_button(page, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(live_server.url + "settings/")
+    page.get_by_label("Token name").fill("backup script")
+    page.get_by_role("button", name="Create token").click()
+    token = page.locator("[data-new-token]")
+    expect(token).to_be_in_viewport()
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == token.inner_text()
+
+
+def test_a_lock_password_mismatch_is_in_view(page, live_server):
+    page.goto(live_server.url + "settings/")
+    page.get_by_label("New password (or PIN)").fill("abcd1234")
+    page.get_by_label("Repeat the new password").fill("abcd9999")
+    page.get_by_role("button", name="Save lock settings").click()
+    expect(page.get_by_text("The passwords differ.")).to_be_in_viewport()

@@ -102,6 +102,31 @@
     arm();
   }
 
+  // --- What the user just did is in view: an error or a new token far down a long page ---------
+  const target = document.querySelector("[data-scroll-into-view]");
+  if (target) {
+    target.scrollIntoView({ block: "center" });
+    const firstError = target.querySelector(".has-error input, .has-error select");
+    if (firstError) { firstError.focus({ preventScroll: true }); }
+  }
+
+  // --- Copy buttons (a new API token) ------------------------------------------------------------
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      try {
+        await navigator.clipboard.writeText(button.dataset.copy);
+      } catch (err) {  // no async clipboard here: select the text and copy it the old way
+        const range = document.createRange();
+        range.selectNodeContents(button.previousElementSibling);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        document.execCommand("copy");
+      }
+      button.textContent = "Copied";
+    });
+  });
+
   // --- Dates in the user's own time zone and locale (the server writes UTC) --------------------
   document.querySelectorAll("time[data-local]").forEach(function (el) {
     const moment = new Date(el.dateTime);
