@@ -115,7 +115,7 @@ def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
         window.watch_close_keys()
         if window.kiosk is not None:
             _supervise_kiosk(window)
-        if window.loaded.wait(READY_TIMEOUT):
+        if window.wait_loaded(READY_TIMEOUT):
             frontdesk.attach(window)
 
     with stop_on_signals(window.close):

@@ -75,7 +75,7 @@ def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *,
                  after_load: Callable[[], None] | None = None) -> None:
     """Run on pywebview's worker thread: check the page, then close the window."""
     try:
-        if not window.loaded.wait(LOAD_TIMEOUT):
+        if not window.wait_loaded(LOAD_TIMEOUT):
             report.errors.append(f"the page did not load within {LOAD_TIMEOUT:.0f} s")
             return
         report.loaded_ms = round((time.perf_counter() - STARTED_AT) * 1000)

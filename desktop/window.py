@@ -188,6 +188,17 @@ class NativeWindow:
         except Exception:  # noqa: BLE001 - a title is cosmetic; the page may be navigating away
             log.debug("could not copy the page title to the window", exc_info=True)
 
+    def wait_loaded(self, timeout: float) -> bool:
+        """Wait until the page has loaded (True), or until the window closed or `timeout` passed (False).
+
+        Never only on `loaded`: pywebview's start-up thread is not a daemon, so a wait that outlived a
+        window closed before its first page loaded (Ctrl+C at once) would keep the process alive."""
+        deadline = time.monotonic() + timeout
+        while not self.loaded.is_set():
+            if self.closed.wait(0.05) or time.monotonic() > deadline:
+                return self.loaded.is_set()
+        return True
+
     def run_js(self, script: str) -> Any:
         """Run JavaScript in the page as is and return its last value (as pywebview converts it).
 
