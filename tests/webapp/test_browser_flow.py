@@ -283,6 +283,7 @@ def test_a_conflict_can_save_mine_as_a_new_note(page, live_server, app):
     conflicted_editor(page, live_server)
     page.get_by_role("button", name="Save mine as a new note").click()
     expect(page).to_have_url(re.compile(r"/notes/\d+/edit$"))
+    expect(page.get_by_label("Text")).to_have_value("my text")  # the new note's editor, fully loaded
     assert sorted(note_bodies(app)) == ["my text", "their text"]
 
 
