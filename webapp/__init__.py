@@ -83,10 +83,11 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
         app.jinja_env.bytecode_cache = FileSystemBytecodeCache(folder)
 
     from .markdown import plain_excerpt
-    from .views.attachments import file_url
+    from .views.attachments import file_url, markdown_link
 
     app.add_template_filter(plain_excerpt, "excerpt")
     app.add_template_global(file_url)
+    app.add_template_global(markdown_link)
 
     @app.context_processor
     def inject_app_info() -> dict[str, Any]:

@@ -112,3 +112,15 @@ def test_sizes_read_as_people_write_them(client):
     upload(client, note["id"], ("tiny.txt", b"6bytes"), ("page.txt", b"x" * 1536))
     text = client.get(note["view_url"]).get_data(as_text=True)
     assert "6 Bytes" in text and "1.5 kB" in text and "0.0 KB" not in text
+
+
+def test_the_attach_button_puts_the_files_in_the_note(client):
+    note = create(client, "Trip", "Plan")
+    client.post(f"/notes/{note['id']}/attachments", data={"files": [(io.BytesIO(PNG), "map.png"),
+                                                                      (io.BytesIO(b"x"), "tickets.pdf")],
+                                                             "insert": "1"}, content_type="multipart/form-data")
+    text = client.get(note["view_url"]).get_data(as_text=True)
+    assert 'alt="map.png"' in text and ">tickets.pdf</a>" in text
+    editor = client.get(note["edit_url"]).get_data(as_text=True)
+    assert "Plan\n\n![map.png](/attachments/" in editor  # in the note's own text, after what was there
+    assert 'data-insert-link="[tickets.pdf](/attachments/' in editor  # and listed in the editor

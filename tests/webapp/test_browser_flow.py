@@ -305,3 +305,23 @@ def test_a_lock_password_mismatch_is_in_view(page, live_server):
     page.get_by_label("Repeat the new password").fill("abcd9999")
     page.get_by_role("button", name="Save lock settings").click()
     expect(page.get_by_text("The passwords differ.")).to_be_in_viewport()
+
+
+def test_a_dropped_image_goes_on_a_line_of_its_own(page, live_server):
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Title").fill("Glued?")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    page.reload()
+    page.get_by_label("Text").fill("A word")
+    transfer = page.evaluate_handle("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], 'pic.png', {type: 'image/png'}));
+        return dt;
+    }""")
+    page.dispatch_event("textarea", "drop", {"dataTransfer": transfer})
+    expect(page.get_by_label("Text")).to_have_value(re.compile(r"^A word\n!\[pic\.png\]\(/attachments/\d+/pic\.png\)$"))
+    expect(page.get_by_role("button", name="Insert in the text")).to_have_count(0)  # listed after the next load
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".rendered img")).to_have_attribute("alt", "pic.png")  # saved: the note is shown
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("button", name="Insert in the text")).to_have_count(1)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..models import Attachment
 from ..services import attachments as attachment_service
+from ..services import notes as note_service
 from .errors import wants_json
 from .notes import get_note
 
@@ -27,6 +28,24 @@ MAX_FILES_PER_UPLOAD = 20
 def file_url(attachment: Attachment) -> str:
     """Where an attachment is served; the name is only there for people and downloads."""
     return url_for("attachments.serve", attachment_id=attachment.id, name=attachment.original_name)
+
+
+def markdown_link(attachment: Attachment) -> str:
+    """The attachment as Markdown: an image shown in place, any other file as a link."""
+    label = attachment.original_name.replace("[", "").replace("]", "")
+    image = "!" if attachment.content_type.startswith("image/") else ""
+    return f"{image}[{label}]({file_url(attachment).replace(' ', '%20')})"
+
+
+def _insert_into_note(note, added: list[Attachment]) -> None:
+    """Put the new attachments at the end of the note's text (a new revision, as any edit)."""
+    links = "\n".join(markdown_link(a) for a in added)
+    body = note.body.rstrip("\n") + ("\n\n" if note.body.strip() else "") + links + "\n"
+    tags = ", ".join(tag.name for tag in note.tags)
+    try:
+        note_service.update(note, note_service.validate(note.title, body, tags), expected_version=None)
+    except note_service.NoteError as exc:  # the text would be too long: the files stay attached
+        flash(f"Attached, but not added to the text: {exc}.", "error")
 
 
 @bp.post("/notes/<int:note_id>/attachments")
@@ -48,6 +67,8 @@ def upload(note_id: int):
         except attachment_service.AttachmentError as exc:
             problems.append(f"{attachment_service.clean_name(upload.filename)}: {exc}.")
     db.session.commit()
+    if added and request.form.get("insert") == "1":  # the note page's Attach button and drops: into the text
+        _insert_into_note(note, added)
     if wants_json():
         body = {"attachments": [{"id": a.id, "name": a.original_name, "url": file_url(a),
                                  "image": a.content_type.startswith("image/")} for a in added],

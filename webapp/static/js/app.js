@@ -45,9 +45,10 @@
     return input ? input.value : "";
   }
 
-  async function uploadFiles(url, files, token) {
+  async function uploadFiles(url, files, token, insert) {
     const body = new FormData();
     body.append("csrf_token", token);
+    if (insert) { body.append("insert", "1"); }  // the server adds them to the note's text
     Array.from(files).forEach(function (file) { body.append("files", file); });
     const response = await fetch(url, { method: "POST", body: body, headers: { "Accept": "application/json" } });
     let data = {};
@@ -79,7 +80,7 @@
   if (dropzone) {
     const form = dropzone.querySelector("form[data-upload]");
     acceptDrops(dropzone, dropzone, async function (files) {
-      const data = await uploadFiles(form.action, files, csrfToken(form));
+      const data = await uploadFiles(form.action, files, csrfToken(form), true);
       if (data.problems && data.problems.length) { window.alert(data.problems.join("\n")); }
       window.location.reload();
     });
@@ -335,6 +336,20 @@
 
     form.addEventListener("input", markDirty);
     const textarea = form.querySelector("textarea");
+    form.querySelectorAll("[data-insert-link]").forEach(function (button) {
+      button.addEventListener("click", function () { insertOnItsOwnLine(button.dataset.insertLink); });
+    });
+
+    // Links go on a line of their own: never glued to the word before or after the caret.
+    function insertOnItsOwnLine(text) {
+      const before = textarea.value.slice(0, textarea.selectionStart);
+      const after = textarea.value.slice(textarea.selectionEnd);
+      const lead = before === "" || before.endsWith("\n") ? "" : "\n";
+      const tail = after === "" || after.startsWith("\n") ? "" : "\n";
+      textarea.setRangeText(lead + text + tail, textarea.selectionStart, textarea.selectionEnd, "end");
+      textarea.focus();
+      markDirty();
+    }
     if (form.dataset.uploadUrl && textarea) {
       // Dropping files on the text attaches them and inserts a Markdown link where the caret is.
       acceptDrops(textarea, textarea, async function (files) {
@@ -343,7 +358,7 @@
         const links = (data.attachments || []).map(function (a) {
           return (a.image ? "!" : "") + "[" + a.name.replace(/[\[\]]/g, "") + "](" + a.url.replace(/ /g, "%20") + ")";
         }).join("\n");
-        if (links) { textarea.setRangeText(links, textarea.selectionStart, textarea.selectionEnd, "end"); markDirty(); }
+        if (links) { insertOnItsOwnLine(links); }
         if (data.problems && data.problems.length) { show("Not attached: " + data.problems.join(" "), "error"); }
       });
     }
