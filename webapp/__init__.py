@@ -88,6 +88,9 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     app.add_template_filter(plain_excerpt, "excerpt")
     app.add_template_global(file_url)
     app.add_template_global(markdown_link)
+    from .markdown import render
+
+    app.add_template_global(render, "render_markdown")
 
     @app.context_processor
     def inject_app_info() -> dict[str, Any]:

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -20,10 +20,18 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
-    "th": {"align"},
-    "td": {"align"},
+    "th": {"align", "style"},  # style: text-align only (STYLE_PROPERTIES), for column alignment
+    "td": {"align", "style"},
     "ol": {"start"},
     "code": {"class"},
+}
+STYLE_PROPERTIES = {"text-align"}
+# Code blocks are highlighted by Pygments on the server (nothing to vendor, same in preview and
+# note): its spans carry short token classes, the only classes a span may have.
+HIGHLIGHT_CLASSES = {
+    "k", "kc", "kd", "kn", "kp", "kr", "kt", "s", "s1", "s2", "sa", "sb", "sc", "sd", "se", "sh", "si", "sr", "ss",
+    "c", "c1", "cm", "cp", "cs", "ch", "cpf", "n", "na", "nb", "nc", "nd", "ne", "nf", "nn", "nt", "nv", "bp", "fm",
+    "o", "ow", "p", "m", "mi", "mf", "mh", "mo", "mb", "il", "w", "err", "gd", "gi", "gh", "gu", "ge", "gs",
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -32,9 +40,25 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def _renderer():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable(
-        ["table", "strikethrough"]
-    )
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True,
+                                     "highlight": _highlight}).enable(["table", "strikethrough"])
+
+
+def _highlight(code: str, language: str, _attrs) -> str:
+    """A fenced code block naming a language Pygments knows, highlighted ("" : the plain block)."""
+    if not language:
+        return ""
+    from pygments import highlight  # here: only notes with code blocks pay for the import
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return ""
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre><code class="language-{escape(language)}">{body}</code></pre>\n'
 
 
 def render(text: str) -> Markup:
@@ -47,8 +71,10 @@ def sanitize(html: str) -> str:
     """Keep only harmless tags, attributes and URL schemes."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS - {"input"},
+        tags=(ALLOWED_TAGS - {"input"}) | {"span"},
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"span": HIGHLIGHT_CLASSES},
+        filter_style_properties=STYLE_PROPERTIES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )

@@ -325,3 +325,36 @@ def test_a_dropped_image_goes_on_a_line_of_its_own(page, live_server):
     expect(page.locator(".rendered img")).to_have_attribute("alt", "pic.png")  # saved: the note is shown
     page.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("button", name="Insert in the text")).to_have_count(1)
+
+
+def test_the_editor_previews_formats_and_continues_lists(page, live_server):
+    page.goto(live_server.url + "notes/new")
+    text = page.get_by_label("Text")
+    text.click()
+    page.keyboard.type("Pack ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("light")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("- socks")
+    page.keyboard.press("Enter")
+    page.keyboard.type("boots")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # an empty item ends the list
+    page.keyboard.type("```python\nprint('hi')\n```")
+    expect(text).to_have_value("Pack **light**\n- socks\n- boots\n```python\nprint('hi')\n```")
+    preview = page.locator("[data-preview]")
+    expect(preview.locator("strong")).to_have_text("light")  # the same pipeline as the saved note
+    expect(preview.locator("li")).to_have_text(["socks", "boots"])
+    expect(preview.locator("code .nb")).to_have_text("print")  # highlighted by Pygments on the server
+    assert page.locator("[data-shortcut=search]").evaluate("el => el !== document.activeElement")  # Ctrl+K? no
+
+
+def test_the_preview_is_as_safe_as_the_note(page, live_server):
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Text").fill('<img src=x onerror=alert(1)> [x](javascript:alert(2)) <script>alert(3)</script>')
+    preview = page.locator("[data-preview]")
+    expect(preview).to_contain_text("<img src=x onerror=alert(1)>")  # shown as text, never run
+    assert preview.locator("img, script, a[href^=javascript]").count() == 0 and alerts == []

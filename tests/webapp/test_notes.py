@@ -277,3 +277,16 @@ def test_restoring_a_version_keeps_todays_tags_unless_asked(client, app):
 def test_single_emphasis_marks_leave_previews_too(client):
     create(client, title="Lisbon", body="Eat *pastel de nata* and _bolo_, keep snake_case and 2*3*4")
     assert texts_of(page(client, "/"), "excerpt") == ["Eat pastel de nata and bolo, keep snake_case and 2*3*4"]
+
+
+def test_preview_renders_like_the_note_and_keeps_tables_aligned(client):
+    html = client.post("/notes/preview", data={"body": "| a | b |\n|:--|--:|\n| 1 | 2 |"}).json["html"]
+    assert '<th style="text-align:left">a</th>' in html and '<td style="text-align:right">2</td>' in html
+    too_long = client.post("/notes/preview", data={"body": "x" * 1_000_001})
+    assert too_long.status_code == 413 and too_long.json["error"]["code"] == "too_long"
+
+
+def test_preview_needs_the_forms_token(client, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/notes/preview", data={"body": "x"}, headers=JSON)
+    assert response.status_code == 400 and response.json["error"]["code"] == "csrf_failed"

@@ -55,6 +55,18 @@ def index():
     return render_template("notes/list.html", page=page, tag=tag, sort=sort, action_form=ActionForm())
 
 
+@bp.post("/notes/preview")
+def preview():
+    """The editor's live preview: the text rendered by the very pipeline that renders the saved
+    note (markdown-it-py, then nh3), so the two can never differ and the preview is as safe."""
+    if not ActionForm().validate_on_submit():
+        return jsonify(error={"code": "csrf_failed", "message": "Reload the page to preview again."}), 400
+    body = request.form.get("body", "")
+    if len(body) > note_service.BODY_MAX:
+        return jsonify(error={"code": "too_long", "message": "The text is too long to preview."}), 413
+    return jsonify(html=str(render(body)))
+
+
 @bp.route("/notes/new", methods=["GET", "POST"])
 def new():
     """Write a new note."""

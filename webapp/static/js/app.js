@@ -29,6 +29,15 @@
     }
   });
 
+  // --- Reading a note: a double click on its text edits it -----------------------------------
+  const reading = document.querySelector("article .rendered");
+  if (reading && !document.querySelector("form[data-editor]")) {
+    reading.addEventListener("dblclick", function () {
+      const link = document.querySelector('[data-shortcut="edit"]');
+      if (link && !window.getSelection().toString().trim()) { window.location.href = link.href; }
+    });
+  }
+
   // --- Small conveniences ---------------------------------------------------------------------
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
@@ -336,6 +345,84 @@
 
     form.addEventListener("input", markDirty);
     const textarea = form.querySelector("textarea");
+    // --- Live preview, rendered by the server's own pipeline (the saved note looks the same) ---
+    const previewEl = form.querySelector("[data-preview]");
+    let previewTimer = null, previewing = false, previewAgain = false, previews = 0;
+
+    async function refreshPreview() {
+      if (previewing) { previewAgain = true; return; }  // one request at a time, the newest text next
+      previewing = true;
+      const body = new FormData();
+      body.append("csrf_token", csrfToken(form));
+      body.append("body", textarea.value);
+      try {
+        const response = await fetch(form.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin",
+                                                                headers: { "Accept": "application/json" } });
+        if (response.ok) {
+          previewEl.innerHTML = (await response.json()).html;  // sanitised by nh3 on the server
+          previewEl.dataset.previews = String(++previews);
+        }
+      } catch (err) { /* the app is not answering: the autosave says so */ }
+      previewing = false;
+      if (previewAgain) { previewAgain = false; refreshPreview(); }
+    }
+    if (previewEl && textarea) {
+      textarea.addEventListener("input", function () {
+        clearTimeout(previewTimer);
+        previewTimer = setTimeout(refreshPreview, 25);
+      });
+    }
+
+    // --- Formatting keys, and lists that continue on Enter ----------------------------------
+    function changed() { textarea.dispatchEvent(new Event("input", { bubbles: true })); }
+
+    function wrap(marker) {
+      const start = textarea.selectionStart, end = textarea.selectionEnd;
+      textarea.setRangeText(marker + textarea.value.slice(start, end) + marker, start, end, "select");
+      textarea.setSelectionRange(start + marker.length, end + marker.length);
+      changed();
+    }
+
+    function link() {
+      const start = textarea.selectionStart, end = textarea.selectionEnd;
+      const text = textarea.value.slice(start, end) || "text";
+      textarea.setRangeText("[" + text + "](url)", start, end, "end");
+      const url = start + text.length + 3;
+      textarea.setSelectionRange(url, url + 3);  // type the address over "url"
+      changed();
+    }
+
+    function continueList(event) {
+      const caret = textarea.selectionStart;
+      if (caret !== textarea.selectionEnd) { return; }
+      const lineStart = textarea.value.lastIndexOf("\n", caret - 1) + 1;
+      const line = textarea.value.slice(lineStart, caret);
+      const item = line.match(/^(\s*)(?:([-*+])|(\d+)([.)]))(\s+)(\[[ xX]\]\s+)?/);
+      if (!item) { return; }
+      event.preventDefault();
+      if (line.trim() === item[0].trim()) {  // Enter on an empty item ends the list
+        textarea.setRangeText("", lineStart, caret, "end");
+      } else {
+        const marker = item[3] ? (parseInt(item[3], 10) + 1) + item[4] : item[2];
+        textarea.setRangeText("\n" + item[1] + marker + item[5] + (item[6] ? "[ ] " : ""), caret, caret, "end");
+      }
+      changed();
+    }
+
+    if (textarea) {
+      textarea.addEventListener("keydown", function (event) {
+        const mod = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+        const key = event.key.toLowerCase();
+        if (mod && (key === "b" || key === "i" || key === "k")) {
+          event.preventDefault();
+          event.stopPropagation();  // in the text, Ctrl+K makes a link; elsewhere it searches
+          if (key === "k") { link(); } else { wrap(key === "b" ? "**" : "*"); }
+        } else if (key === "enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) {
+          continueList(event);
+        }
+      });
+    }
+
     form.querySelectorAll("[data-insert-link]").forEach(function (button) {
       button.addEventListener("click", function () { insertOnItsOwnLine(button.dataset.insertLink); });
     });
