@@ -101,17 +101,22 @@ def test_first_time_user_flow(page, live_server, artifacts_dir):
 PNG = bytes([137, 80, 78, 71, 13, 10, 26, 10]) + bytes(64)
 
 
+def drop_png(page, name: str) -> None:
+    """Drop a small PNG file called `name` on the editor's text, as a file manager would."""
+    transfer = page.evaluate_handle("""(name) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], name, {type: 'image/png'}));
+        return dt;
+    }""", name)
+    page.dispatch_event("textarea", "drop", {"dataTransfer": transfer})
+
+
 def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server):
     page.goto(live_server.url + "notes/new")
     page.get_by_label("Title").fill("With a picture")
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     page.reload()  # the editor of the saved note accepts drops
-    transfer = page.evaluate_handle("""() => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], 'drop.png', {type: 'image/png'}));
-        return dt;
-    }""")
-    page.dispatch_event("textarea", "drop", {"dataTransfer": transfer})
+    drop_png(page, "drop.png")
     expect(page.get_by_label("Text")).to_have_value(re.compile(r"^!\[drop\.png\]\(/attachments/\d+/drop\.png\)$"))
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     page.get_by_role("button", name="Save").click()
@@ -313,12 +318,7 @@ def test_a_dropped_image_goes_on_a_line_of_its_own(page, live_server):
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     page.reload()
     page.get_by_label("Text").fill("A word")
-    transfer = page.evaluate_handle("""() => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], 'pic.png', {type: 'image/png'}));
-        return dt;
-    }""")
-    page.dispatch_event("textarea", "drop", {"dataTransfer": transfer})
+    drop_png(page, "pic.png")
     expect(page.get_by_label("Text")).to_have_value(re.compile(r"^A word\n!\[pic\.png\]\(/attachments/\d+/pic\.png\)$"))
     expect(page.get_by_role("button", name="Insert in the text")).to_have_count(0)  # listed after the next load
     page.get_by_role("button", name="Save").click()

@@ -29,6 +29,15 @@ def call(server, method: str, path: str, payload: dict) -> tuple[int, dict]:
             return exc.code, json.load(exc)
 
 
+def run_clients(client, timeout: float) -> None:
+    """`client(number)` on CLIENTS threads at once; wait for them all."""
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+
+
 def test_parallel_writers_get_answers_not_lock_errors(app, live_server):
     status, shared = call(live_server, "POST", "api/v1/notes", {"title": "Shared", "body": "v1"})
     assert status == 201
@@ -58,11 +67,7 @@ def test_parallel_writers_get_answers_not_lock_errors(app, live_server):
             with lock:
                 statuses[status] += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    run_clients(client, timeout=120)
 
     assert set(statuses) <= {200, 201, 409}, statuses  # a conflict is an answer; a 5xx is not
     assert statuses[201] == CLIENTS * WRITES_EACH // 2  # every create went through
@@ -92,11 +97,7 @@ def test_clients_creating_the_same_new_tags_at_once_all_succeed(app, live_server
             with lock:
                 statuses[status] += 1
 
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+        run_clients(client, timeout=60)
 
     assert statuses == Counter({201: CLIENTS * 5}), statuses
     with app.app_context():
