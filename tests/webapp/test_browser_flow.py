@@ -358,3 +358,34 @@ def test_the_preview_is_as_safe_as_the_note(page, live_server):
     preview = page.locator("[data-preview]")
     expect(preview).to_contain_text("<img src=x onerror=alert(1)>")  # shown as text, never run
     assert preview.locator("img, script, a[href^=javascript]").count() == 0 and alerts == []
+
+
+def test_the_list_continues_as_it_scrolls(page, live_server, app):
+    from webapp.services import notes
+
+    with app.app_context():
+        for number in range(75):  # three pages of 30
+            notes.create(notes.validate(f"Note {number:02}", "text", ""))
+    page.goto(live_server.url)
+    cards = page.locator(".note-card")
+    expect(cards).to_have_count(30)
+    page.locator("nav.pagination").scroll_into_view_if_needed()
+    expect(cards).to_have_count(60)
+    page.locator("nav.pagination").scroll_into_view_if_needed()
+    expect(cards).to_have_count(75)
+    expect(page.locator("nav.pagination")).to_have_count(0)
+
+
+def test_search_as_you_type(page, live_server, app):
+    from webapp.services import notes
+
+    with app.app_context():
+        notes.create(notes.validate("Lisbon trip", "pastel de nata", ""))
+        notes.create(notes.validate("Porto trip", "francesinha", ""))
+    page.goto(live_server.url)
+    page.get_by_role("searchbox", name="Search notes").press_sequentially("tri")
+    expect(page).to_have_url(re.compile(r"/search\?q=tri$"))
+    expect(page.locator(".note-title")).to_have_count(2)
+    page.get_by_role("searchbox", name="Search notes").press_sequentially("p lis")  # keeps typing, no click
+    expect(page.locator(".note-title")).to_have_text(["Lisbon trip"])
+    expect(page).to_have_url(re.compile(r"q=trip%20lis$"))

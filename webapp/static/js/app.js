@@ -29,6 +29,56 @@
     }
   });
 
+  // --- A continuous list: the next page joins the list as it scrolls into view --------------
+  // (The "Older →" link stays the way there without the script, and for keyboard users.)
+  function continueListing(nav) {
+    const next = nav.querySelector("a[rel=next]");
+    const list = nav.previousElementSibling;
+    if (!next || !list || !list.matches("ul.note-list") || !("IntersectionObserver" in window)) { return; }
+    const watcher = new IntersectionObserver(async function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) { return; }
+      watcher.disconnect();
+      let page;
+      try {
+        page = new DOMParser().parseFromString(await (await fetch(next.href)).text(), "text/html");
+      } catch (err) { return; }  // offline app not answering: the link still works
+      const more = page.querySelector("main ul.note-list");
+      const moreNav = page.querySelector("main nav.pagination");
+      if (more) { Array.from(more.children).forEach(function (item) { list.appendChild(item); }); }
+      localizeTimes(list);
+      if (moreNav && moreNav.querySelector("a[rel=next]")) { nav.replaceWith(moreNav); continueListing(moreNav); }
+      else { nav.remove(); }  // the whole list is here
+    }, { rootMargin: "400px" });
+    watcher.observe(nav);
+  }
+  document.querySelectorAll("main nav.pagination").forEach(continueListing);
+
+  // --- Search as you type ----------------------------------------------------------------------
+  const searchBox = document.querySelector('[data-shortcut="search"]');
+  if (searchBox) {
+    let searchTimer = null;
+    const onSearchPage = document.body.dataset.page === "search";
+    if (onSearchPage && searchBox.value) {  // arrived by typing: keep typing where it was
+      searchBox.focus();
+      searchBox.setSelectionRange(searchBox.value.length, searchBox.value.length);
+    }
+    searchBox.addEventListener("input", function () {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(async function () {
+        const url = searchBox.form.action + "?q=" + encodeURIComponent(searchBox.value);
+        if (!onSearchPage) { window.location.href = url; return; }
+        let page;
+        try { page = new DOMParser().parseFromString(await (await fetch(url)).text(), "text/html"); }
+        catch (err) { return; }
+        document.querySelector("main").replaceWith(page.querySelector("main"));
+        document.title = page.title;
+        window.history.replaceState(null, "", url);
+        localizeTimes(document.querySelector("main"));
+        document.querySelectorAll("main nav.pagination").forEach(continueListing);
+      }, onSearchPage ? 150 : 300);
+    });
+  }
+
   // --- Reading a note: a double click on its text edits it -----------------------------------
   const reading = document.querySelector("article .rendered");
   if (reading && !document.querySelector("form[data-editor]")) {
@@ -138,13 +188,16 @@
   });
 
   // --- Dates in the user's own time zone and locale (the server writes UTC) --------------------
-  document.querySelectorAll("time[data-local]").forEach(function (el) {
-    const moment = new Date(el.dateTime);
-    if (isNaN(moment)) { return; }
-    const options = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
-    if (el.dataset.local === "seconds") { options.second = "2-digit"; }
-    el.textContent = moment.toLocaleString([], options);
-  });
+  function localizeTimes(root) {
+    root.querySelectorAll("time[data-local]").forEach(function (el) {
+      const moment = new Date(el.dateTime);
+      if (isNaN(moment)) { return; }
+      const options = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+      if (el.dataset.local === "seconds") { options.second = "2-digit"; }
+      el.textContent = moment.toLocaleString([], options);
+    });
+  }
+  localizeTimes(document);
 
   // --- Import progress ------------------------------------------------------------------------
   const jobPanel = document.querySelector("[data-job-status]");
