@@ -30,6 +30,7 @@ FLUSH_JS = (
     "window.__desktopFlushed = false;"
     "Promise.resolve(typeof window.desktopFlush === 'function' ? window.desktopFlush() : null)"
     ".catch(() => null).then(() => { window.__desktopFlushed = true; });"
+    "'asked';"  # a plain value: WebKit can't hand a Promise back to pywebview (an error in the log)
 )
 
 
@@ -155,7 +156,7 @@ class NativeWindow:
         done = self.wait_for_js("window.__desktopFlushed === true", timeout=timeout, interval=0.01)
         elapsed = (time.monotonic() - started) * 1000
         if done:
-            log.debug("the page saved its edits in %.0f ms before closing", elapsed)
+            log.info("the page saved its edits in %.0f ms before closing", elapsed)
         else:
             log.warning("the page did not finish saving within %.1f s: closing anyway", timeout)
         return done
