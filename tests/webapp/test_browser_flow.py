@@ -389,3 +389,12 @@ def test_search_as_you_type(page, live_server, app):
     page.get_by_role("searchbox", name="Search notes").press_sequentially("p lis")  # keeps typing, no click
     expect(page.locator(".note-title")).to_have_text(["Lisbon trip"])
     expect(page).to_have_url(re.compile(r"q=trip%20lis$"))
+
+
+def test_an_existing_notes_preview_fills_in_after_the_editor_shows(page, live_server, app):
+    from webapp.services import notes
+
+    with app.app_context():
+        note_id = notes.create(notes.validate("Ready", "**bold** start", "")).id
+    page.goto(live_server.url + f"notes/{note_id}/edit")
+    expect(page.locator("[data-preview] strong")).to_have_text("bold")

@@ -420,10 +420,13 @@
       if (previewAgain) { previewAgain = false; refreshPreview(); }
     }
     if (previewEl && textarea) {
+      // At once when idle; while a render is on its way, the newest text goes next (no fixed delay).
       textarea.addEventListener("input", function () {
         clearTimeout(previewTimer);
-        previewTimer = setTimeout(refreshPreview, 25);
+        if (previewing) { previewAgain = true; } else { refreshPreview(); }
       });
+      // The page comes without its preview (a long note shows its editor sooner): fill it now.
+      if (textarea.value) { previewTimer = setTimeout(refreshPreview, 0); }
     }
 
     // --- Formatting keys, and lists that continue on Enter ----------------------------------
