@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 from sqlalchemy.exc import DatabaseError
 
 from . import config as config_classes
@@ -18,6 +19,17 @@ from .extensions import csrf, db
 from .secret import ensure_secret_key
 
 __version__ = "0.1.0"
+
+
+def when(moment, seconds: bool = False) -> Markup:
+    """A moment stored in UTC, as a <time> the page script shows in the user's own time zone and
+    locale (the UTC text is what shows without the script; the tooltip keeps it). A function, not a
+    macro: the notes list calls it once per note."""
+    iso = moment.isoformat() if moment.tzinfo else moment.isoformat() + "Z"
+    exact = moment.strftime("%Y-%m-%d %H:%M:%S")
+    shown = exact if seconds else exact[:16]
+    return Markup('<time datetime="{}" data-local{} title="{} UTC">{} UTC</time>').format(
+        iso, Markup('="seconds"') if seconds else "", exact, shown)
 
 
 def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path: str | None = None) -> Flask:
@@ -88,6 +100,7 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     app.add_template_filter(plain_excerpt, "excerpt")
     app.add_template_global(file_url)
     app.add_template_global(markdown_link)
+    app.add_template_global(when)
     from .markdown import render
 
     app.add_template_global(render, "render_markdown")

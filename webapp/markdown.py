@@ -84,8 +84,8 @@ _BLOCK_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$", re.MULTILINE)
 _FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
 _INLINE = re.compile(r"(\*\*|__|~~|`|!?\[([^\]]*)\]\([^)]*\))")
-# Single (or leftover) emphasis marks at the edges of words: *pastel*, _x_ (never snake_case's).
-_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
+# Runs of emphasis marks; those at the edge of a word (*pastel*, _x_) go, snake_case's stay.
+_MARK_RUNS = re.compile(r"[*_]+")
 
 
 def plain_excerpt(text: str, length: int = 160, *, skip_first_line: bool = False) -> str:
@@ -97,6 +97,27 @@ def plain_excerpt(text: str, length: int = 160, *, skip_first_line: bool = False
     return head if len(head) <= length else head[: length - 1].rstrip() + "…"
 
 
+def _strip_emphasis(text: str) -> str:
+    """Drop emphasis marks that open or close a word. A plain scan for the marks, then a look at
+    their two neighbours: lookbehind patterns tried at every character cost the notes list ~2 ms."""
+    if "*" not in text and "_" not in text:
+        return text
+
+    def word(char: str) -> bool:
+        return char.isalnum() or char == "_"
+
+    def decide(match: re.Match) -> str:
+        if len(match.group()) > 3:
+            return match.group()
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        opens = not word(before) and not after.isspace()
+        closes = not before.isspace() and not word(after)
+        return "" if opens or closes else match.group()
+
+    return _MARK_RUNS.sub(decide, text)
+
+
 def plain_text(text: str) -> str:
     """Markdown as one line of plain words: no heading, list or emphasis marks, links as their text.
 
@@ -104,5 +125,5 @@ def plain_text(text: str) -> str:
     control characters, which must survive)."""
     text = _FENCE.sub(" ", _TABLE_RULE.sub(" ", _BLOCK_MARKS.sub("", text)))
     text = _INLINE.sub(lambda m: m.group(2) if m.group(2) is not None else "", text)
-    text = _EMPHASIS.sub("", text)
+    text = _strip_emphasis(text)
     return " ".join(text.replace("|", " ").split())
