@@ -144,9 +144,12 @@ MAIN_PAGES = {
 }
 
 
+@pytest.mark.parametrize("size", [(1366, 850), (700, 900)], ids=["wide", "narrow"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_main_pages_render_cleanly(page, live_server, client, artifacts_dir, scheme):
-    """Every main page renders, in both colour schemes, with nothing refused by the CSP."""
+def test_main_pages_render_cleanly(page, live_server, client, artifacts_dir, scheme, size):
+    """Every main page renders, in both colour schemes, wide and narrow, with nothing refused by the
+    CSP and nothing wider than the window; screenshots of each land in the artifacts folder."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     client.post("/api/v1/notes", json={"title": "Trip to Lisbon", "body": "# Plan\n\n- **flights**\n- tram 28",
                                        "tags": ["travel"]})
     client.post("/api/v1/notes", json={"title": "Old draft", "body": "scrap"})
@@ -159,7 +162,8 @@ def test_main_pages_render_cleanly(page, live_server, client, artifacts_dir, sch
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         expect(page.locator("h1").first).to_be_visible()
-        page.screenshot(path=str(artifacts_dir / f"page-{name}-{scheme}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= size[0], f"{path} scrolls sideways"
+        page.screenshot(path=str(artifacts_dir / f"page-{name}-{scheme}-{size[0]}x{size[1]}.png"), full_page=True)
     assert problems == []
 
 
