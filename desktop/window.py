@@ -119,7 +119,7 @@ class NativeWindow:
                 gui=platform.GUI,
                 private_mode=False,  # keep web storage, but in our own folder:
                 storage_path=str(self.storage_path),
-                icon=str(icon) if icon else None,
+                icon=platform.window_icon(icon),
             )
         except webview.WebViewException as exc:
             raise DisplayError(f"cannot open a window: {exc}") from exc

@@ -68,6 +68,8 @@ def _int(data: dict, key: str, *, optional: bool = False) -> int | None:
     value = data.get(key)
     if value is None and optional:
         return None
+    if isinstance(value, float) and value.is_integer():  # Cocoa reports points as floats: 1100.0
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 1_000_000:
         raise ValueError(f"{key} is not a whole number of pixels")
     return value
@@ -158,6 +160,8 @@ class GeometryTracker:
             return
         try:
             window = self._window
-            self.state = replace(self.state, x=window.x, y=window.y, width=window.width, height=window.height)
+            # Whole pixels: Cocoa reports floats (1100.0), which a saved state must not carry.
+            self.state = replace(self.state, x=round(window.x), y=round(window.y), width=round(window.width),
+                                 height=round(window.height))
         except Exception:  # noqa: BLE001 - the window may be closing
             log.debug("could not read the window geometry", exc_info=True)

@@ -15,6 +15,11 @@ def follow_page_title(window) -> None:
     """The title is copied from the page at each load (window.py); later changes are not followed here yet."""
 
 
+def window_icon(path: Path | None) -> str | None:
+    """No icon: an unknown toolkit may not read PNGs."""
+    return None
+
+
 def set_app_identity(app_id: str) -> None:
     """The window's identity comes from the bundle here (bundle id, executable)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ._posix import channel_address, try_lock  # noqa: F401 - part of the backend interface
 
 import logging
@@ -19,6 +21,11 @@ def prepare_environment() -> None:
     # Measured under Xvfb: start to "loaded" about 1.0 s with it off, 1.2-1.8 s with it on; some
     # GPU drivers also show an empty window with it on.
     os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+
+
+def window_icon(path: Path | None) -> str | None:
+    """GTK takes the PNG itself."""
+    return str(path) if path else None
 
 
 def set_app_identity(app_id: str) -> None:

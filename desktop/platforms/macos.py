@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ._posix import channel_address, try_lock  # noqa: F401 - part of the backend interface
 
 import subprocess
@@ -15,6 +17,11 @@ def watch_close_keys(window, on_close) -> None:
 
 def follow_page_title(window) -> None:
     """The title is copied from the page at each load (window.py); later changes are not followed here yet."""
+
+
+def window_icon(path: Path | None) -> str | None:
+    """The Dock shows the .app's own .icns; a window icon means nothing on macOS."""
+    return None
 
 
 def set_app_identity(app_id: str) -> None:

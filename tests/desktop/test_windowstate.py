@@ -33,12 +33,38 @@ def test_state_survives_a_save_and_load(tmp_path):
     json.dumps({"width": 900}).encode(),
     json.dumps({"width": True, "height": 600}).encode(),
     json.dumps({"width": 10**12, "height": 600}).encode(),
+    json.dumps({"width": 900.5, "height": 600}).encode(),
 ])
 def test_a_damaged_file_means_the_default_size(tmp_path, content, caplog):
     path = tmp_path / "window-state.json"
     path.write_bytes(content)
     assert load_window_state(path, DEFAULT) == DEFAULT
     assert "window state file" in caplog.text
+
+
+def test_cocoas_float_geometry_is_read_and_saved_as_whole_pixels(tmp_path):
+    """macOS reports sizes as floats: a state saved as 1100.0 must still come back (issue 14, item 5)."""
+    from types import SimpleNamespace
+
+    from desktop.windowstate import GeometryTracker
+
+    path = tmp_path / "window-state.json"
+    path.write_text(json.dumps({"width": 1100.0, "height": 760.0, "x": 12.0, "y": 30.0, "maximized": False}))
+    assert load_window_state(path, DEFAULT) == WindowState(width=1100, height=760, x=12, y=30)
+
+    class Events:
+        def __getattr__(self, name):
+            return self
+
+        def __iadd__(self, handler):
+            return self
+
+    cocoa_window = SimpleNamespace(x=12.4, y=29.6, width=1100.0, height=759.5, events=Events())
+    tracker = GeometryTracker(cocoa_window, DEFAULT)
+    tracker.refresh()
+    save_window_state(path, tracker.state)
+    assert json.loads(path.read_text())["width"] == 1100 and json.loads(path.read_text())["y"] == 30
+    tracker._on_closed()
 
 
 def test_no_file_means_the_default_size(tmp_path):
