@@ -75,10 +75,9 @@ def package_command(argv: list[str], *, project: Path | None = None) -> int:
 
 
 def _print_readiness(settings: KitSettings) -> None:
-    try:
-        from .readiness import check_project, format_findings
-    except ImportError:  # pragma: no cover - while the module is being written
-        return
+    """What will hurt the app as a desktop app, before the minute a build takes."""
+    from .readiness import check_project, format_findings
+
     findings = check_project(settings)
     if findings:
         print(format_findings(findings), flush=True)
