@@ -48,6 +48,7 @@ class NativeWindow:
         self.navigation = NavigationPolicy(self.base_url, kiosk=self.kiosk is not None)
         self._closing_allowed = self.kiosk is None  # a kiosk ignores its close button
         self._flushed = threading.Event()  # the page has saved (or had its chance): the close may go on
+        self._minimized = False
         self._flushing = False
         self.loaded = threading.Event()
         self.closed = threading.Event()
@@ -100,6 +101,9 @@ class NativeWindow:
             resizable=self.kiosk is None,
         )
         self._window.events.closing += self._on_closing  # False cancels (or defers) the close
+        self._window.events.minimized += self._on_minimized
+        self._window.events.restored += self._on_restored
+        self._window.events.maximized += self._on_restored
         remember = self.state_file is not None and self.kiosk is None  # a kiosk's geometry is the screen's
         tracker = self._tracker = GeometryTracker(self._window, state) if remember else None
         self._window.events.loaded += self._on_loaded
@@ -218,10 +222,18 @@ class NativeWindow:
                 return False
         return False
 
+    def _on_minimized(self) -> None:
+        self._minimized = True
+
+    def _on_restored(self) -> None:
+        self._minimized = False
+
     def present(self) -> None:
-        """Bring the window to the front (restoring it if minimised)."""
+        """Bring the window to the front, un-minimising it only if it is minimised: restore() on a
+        maximised window would un-maximise it (WinForms sets Normal)."""
         if self._window is not None and not self.closed.is_set():
-            self._window.restore()
+            if self._minimized:
+                self._window.restore()
             self._window.show()
 
     def show_path(self, path: str) -> None:

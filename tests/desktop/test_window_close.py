@@ -71,3 +71,28 @@ def test_a_window_whose_page_never_loaded_closes_at_once(tmp_path):
     window.loaded.clear()
     fake.destroy()
     assert window.closed.is_set() and fake.flush_asked_at is None
+
+
+class FakeWindowForPresent:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def restore(self) -> None:
+        self.calls.append("restore")
+
+    def show(self) -> None:
+        self.calls.append("show")
+
+
+def test_a_second_launch_brings_the_window_forward_without_unmaximising_it(tmp_path):
+    """Issue 14, item 4: restore() on a maximised WinForms window makes it Normal."""
+    window = NativeWindow(KitSettings(name="Notes", factory="x:y"), "http://127.0.0.1:1/", storage_path=tmp_path)
+    window._window = fake = FakeWindowForPresent()
+    window.present()  # maximised or normal: only shown
+    assert fake.calls == ["show"]
+    window._on_minimized()
+    window.present()  # minimised: brought back first
+    assert fake.calls == ["show", "restore", "show"]
+    window._on_restored()
+    window.present()
+    assert fake.calls[-1:] == ["show"] and fake.calls.count("restore") == 1
