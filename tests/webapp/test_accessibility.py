@@ -37,6 +37,7 @@ def test_every_main_page_passes_axe(checked_page, live_server, scheme):
     found = {}
     for name, path in PAGES.items():
         page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")  # the sidebar is filled in after the page shows
         page.add_script_tag(content=AXE)
         result = page.evaluate("""() => axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")

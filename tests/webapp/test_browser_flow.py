@@ -402,3 +402,23 @@ def test_an_existing_notes_preview_fills_in_after_the_editor_shows(page, live_se
         note_id = notes.create(notes.validate("Ready", "**bold** start", "")).id
     page.goto(live_server.url + f"notes/{note_id}/edit")
     expect(page.locator("[data-preview] strong")).to_have_text("bold")
+
+
+def test_a_wide_window_has_the_notebook_sidebar(page, live_server, app):
+    from webapp.services import notes
+
+    with app.app_context():
+        keys = notes.create(notes.validate("Keys", "on the hook", "home"))
+        notes.set_pinned(keys, True)
+        notes.create(notes.validate("Milk", "buy", "home, errands"))
+    page.set_viewport_size({"width": 1366, "height": 850})
+    page.goto(live_server.url)
+    sidebar = page.get_by_role("navigation", name="Notebook")
+    expect(sidebar.get_by_role("link", name="Notes")).to_have_attribute("aria-current", "page")
+    expect(page.locator(".topbar .nav").get_by_role("link", name="Trash")).to_be_hidden()  # it is in the sidebar
+    sidebar.get_by_role("link", name="Pinned").click()
+    expect(page.get_by_role("heading", name="Pinned notes")).to_be_visible()
+    expect(page.locator(".note-title")).to_have_text(["Keys"])
+    expect(sidebar.get_by_role("link", name="home")).to_have_attribute("title", "2 notes")
+    page.set_viewport_size({"width": 700, "height": 900})
+    expect(sidebar).to_be_hidden()  # narrow: the top bar has the links

@@ -83,3 +83,21 @@ def test_a_kiosk_leaves_out_the_links_to_what_it_hides(app, client):
     page = client.get("/").data
     assert b'href="/settings/"' not in page and b'href="/transfer/"' not in page
     assert b'href="/trash"' in page  # the trash itself stays; only emptying it is hidden
+
+
+def test_the_sidebar_shows_where_the_notes_are(client):
+    from tests.webapp.test_notes import create
+
+    create(client, "Milk", tags="home")
+    create(client, "Report", tags="work, home")
+    pinned = create(client, "Keys", tags="")
+    client.post(f"/notes/{pinned['id']}/pin")
+    trashed = create(client, "Old", tags="")
+    client.post(f"/notes/{trashed['id']}/trash")
+    assert 'data-sidebar="/sidebar"' in client.get("/").get_data(as_text=True)  # filled in after the list shows
+    sidebar = client.get("/sidebar").get_data(as_text=True)
+    assert 'title="3 notes"' in sidebar and 'title="1 pinned"' in sidebar and 'title="1 in the trash"' in sidebar
+    assert sidebar.index(">home") < sidebar.index(">work")  # the most used tags first
+    only_pinned = client.get("/?pinned=1").get_data(as_text=True).split("<main")[1]
+    assert "Pinned notes" in only_pinned and "Keys" in only_pinned and "Milk" not in only_pinned
+    assert '<nav class="sidebar"' not in client.get("/settings/").get_data(as_text=True)  # only where notes are

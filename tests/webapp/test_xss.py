@@ -10,7 +10,7 @@ from tests.support.html import elements
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)><svg onload=alert(3)>'
 PAGES = ["/", "/notes/1", "/notes/1/edit", "/notes/1/revisions", "/notes/1/revisions/1", "/tags", "/trash",
-         "/settings/", "/transfer/", "/?tag=" + PAYLOAD, "/search?q=" + PAYLOAD, "/search?q=alert"]
+         "/settings/", "/transfer/", "/sidebar", "/?tag=" + PAYLOAD, "/search?q=" + PAYLOAD, "/search?q=alert"]
 
 
 @pytest.fixture

@@ -139,6 +139,18 @@ def restore_revision(note: Note, revision: Revision, *, with_tags: bool = False)
     update(note, validate(revision.title, revision.body, tags), expected_version=None)
 
 
+def notebook_counts(top_tags: int = 15) -> dict:
+    """What the sidebar shows: how many notes, pinned and in the trash, and the most used tags."""
+    live = Note.deleted_at.is_(None)
+    row = db.session.execute(select(
+        func.count(Note.id).filter(live),
+        func.count(Note.id).filter(live & Note.pinned.is_(True)),
+        func.count(Note.id).filter(Note.deleted_at.is_not(None)),
+    )).one()
+    tags = sorted((pair for pair in tag_service.with_counts() if pair[1]), key=lambda pair: (-pair[1], pair[0].key))
+    return {"notes": row[0], "pinned": row[1], "trash": row[2], "tags": tags[:top_tags], "more_tags": len(tags) > top_tags}
+
+
 def set_pinned(note: Note, pinned: bool) -> None:
     """Pin or unpin a note."""
     note.pinned = pinned
@@ -176,10 +188,12 @@ def empty_trash() -> int:
     return len(notes)
 
 
-def listing(*, trashed: bool = False, tag: Tag | None = None, sort: str = "updated"):
-    """The SELECT for a notes list: live or trashed, optionally by tag, pinned first."""
+def listing(*, trashed: bool = False, tag: Tag | None = None, sort: str = "updated", pinned_only: bool = False):
+    """The SELECT for a notes list: live or trashed, optionally by tag or pinned only, pinned first."""
     query = select(Note).options(selectinload(Note.tags))
     query = query.where(Note.deleted_at.is_not(None) if trashed else Note.deleted_at.is_(None))
+    if pinned_only:
+        query = query.where(Note.pinned.is_(True))
     if tag is not None:
         query = query.where(Note.tags.contains(tag))
     order = (Note.deleted_at.desc(),) if trashed else (Note.pinned.desc(), *SORTS.get(sort, SORTS["updated"]))

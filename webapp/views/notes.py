@@ -48,11 +48,18 @@ def index():
     sort = request.args.get("sort") or settings_service.get("default_sort")
     if sort not in note_service.SORTS:
         abort(400, description=f"sort must be one of: {', '.join(note_service.SORTS)}")
+    pinned = request.args.get("pinned") == "1"
     page = db.paginate(
-        note_service.listing(tag=tag, sort=sort), page=page_arg(),
+        note_service.listing(tag=tag, sort=sort, pinned_only=pinned), page=page_arg(),
         per_page=current_app.config["NOTES_PER_PAGE"], error_out=False,
     )
-    return render_template("notes/list.html", page=page, tag=tag, sort=sort, action_form=ActionForm())
+    return render_template("notes/list.html", page=page, tag=tag, sort=sort, pinned=pinned, action_form=ActionForm())
+
+
+@bp.get("/sidebar")
+def sidebar():
+    """The notebook sidebar's contents (counts, most used tags), fetched by the page after it shows."""
+    return render_template("sidebar.html", counts=note_service.notebook_counts())
 
 
 @bp.post("/notes/preview")

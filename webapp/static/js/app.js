@@ -29,6 +29,24 @@
     }
   });
 
+  // --- The notebook sidebar (wide windows): filled in once the page shows ---------------------
+  const sidebar = document.querySelector("nav.sidebar[data-sidebar]");
+  if (sidebar && window.matchMedia("(min-width: 1000px)").matches) {
+    fetch(sidebar.dataset.sidebar, { credentials: "same-origin" }).then(function (response) {
+      return response.ok && !response.redirected ? response.text() : Promise.reject(response.status);
+    }).then(function (html) {
+      sidebar.innerHTML = html;  // rendered and escaped by the server's own template
+      const here = new URL(window.location.href);
+      sidebar.querySelectorAll("a").forEach(function (link) {
+        const target = new URL(link.href);
+        const sameTag = target.searchParams.get("tag") === here.searchParams.get("tag");
+        const samePinned = target.searchParams.get("pinned") === here.searchParams.get("pinned");
+        if (target.pathname === here.pathname && sameTag && samePinned) { link.setAttribute("aria-current", "page"); }
+      });
+      sidebar.classList.add("loaded");
+    }).catch(function () { /* the top bar keeps its links */ });
+  }
+
   // --- A continuous list: the next page joins the list as it scrolls into view --------------
   // (The "Older →" link stays the way there without the script, and for keyboard users.)
   function continueListing(nav) {
