@@ -21,6 +21,7 @@ def page(browser, live_server, app):
     page.set_default_timeout(15_000)
     page.goto(live_server.entry_url)  # the shell's handshake: the session cookie, as the window gets it
     yield page
+    page.close(run_before_unload=False)  # never wait on the app's unload work while the server is torn down
     context.close()
 
 
@@ -293,6 +294,7 @@ def test_a_conflict_can_save_mine_as_a_new_note(page, live_server, app):
     page.get_by_role("button", name="Save mine as a new note").click()
     expect(page).to_have_url(re.compile(r"/notes/\d+/edit$"))
     expect(page.get_by_label("Text")).to_have_value("my text")  # the new note's editor, fully loaded
+    page.wait_for_load_state("networkidle")  # its preview and sidebar requests answered before the page closes
     assert sorted(note_bodies(app)) == ["my text", "their text"]
 
 
