@@ -3,10 +3,12 @@
     python benchmarks/editor.py [--words 5000] [--runs 30]
 
 Side by side in one run, medians:
-- keystroke -> preview updated, on a note of --words words (target < 100 ms at p50), against the
-  floor: the server pipeline alone (markdown-it-py + nh3) rendering the same text;
-- editor ready after navigation: from clicking Edit on the note to the editor's script being ready
-  (target < 150 ms), against navigating to a bare page of the same app (the app's own floor).
+- keystroke -> preview updated, on a note of --words words (target < 100 ms at p50), from the key
+  event to the new preview in the page, against the floor: the server pipeline alone
+  (markdown-it-py + nh3) rendering the same text;
+- editor ready after navigation: from clicking Edit on the note to the editor being ready to type
+  (target < 150 ms), against following a link to a bare page of the same app (the app's own floor).
+  Both are timed inside the browser from the click event's timestamp.
 """
 
 from __future__ import annotations
@@ -79,42 +81,58 @@ def main() -> int:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                      args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page(viewport={"width": 1366, "height": 850})
+                # Times taken inside the browser, from the click's own timestamp: what a user waits
+                # for, without the test driver's round trips. The editor is ready when the page's
+                # script hands the shell its flush hook (its last step, after the editor exists).
+                page.add_init_script("""
+                    addEventListener('click', (e) => sessionStorage.clickedAt = performance.timeOrigin + e.timeStamp, true);
+                    Object.defineProperty(window, 'desktopFlush', { configurable: true, get() { return this._flush; },
+                        set(v) { window.readyAt = performance.timeOrigin + performance.now(); this._flush = v; } });
+                """)
                 page.goto(server.entry_url)
                 ready, bare = [], []
+                since_click = "() => %s - Number(sessionStorage.clickedAt)"
                 for _ in range(args.runs):
                     page.goto(f"{server.url}notes/{note_id}")
-                    started = time.perf_counter()
                     page.click("[data-shortcut=edit]")
-                    page.wait_for_function("() => typeof window.desktopFlush === 'function'")
-                    ready.append(time.perf_counter() - started)
+                    page.wait_for_function("() => window.readyAt")
+                    ready.append(page.evaluate(since_click % "window.readyAt") / 1000)
                     page.goto(f"{server.url}notes/{note_id}")
-                    started = time.perf_counter()
-                    page.goto(f"{server.url}healthz")
-                    bare.append(time.perf_counter() - started)
+                    page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<a id=bare href=/healthz>x</a>')")
+                    page.click("#bare")
+                    page.wait_for_load_state("domcontentloaded")
+                    bare.append(page.evaluate(since_click % (
+                        "(performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)")) / 1000)
                 page.goto(f"{server.url}notes/{note_id}/edit")
-                page.click("textarea")
+                page.click(".cm-content")
                 page.keyboard.press("Control+End")
+                page.wait_for_function("() => document.querySelector('[data-preview]').dataset.previews")
+                # From the key event's timestamp to the moment the new preview is in the page.
+                page.evaluate("""() => {
+                    addEventListener('keydown', (e) => window.keyAt = e.timeStamp, true);
+                    new MutationObserver(() => window.previewAt = performance.now()).observe(
+                        document.querySelector('[data-preview]'), { attributes: true, attributeFilter: ['data-previews'] });
+                }""")
                 keystrokes = []
                 for _ in range(args.runs):
                     before = int(page.get_attribute("[data-preview]", "data-previews") or 0)
-                    started = time.perf_counter()
                     page.keyboard.type("x")
                     page.wait_for_function(
-                        f"() => Number(document.querySelector('[data-preview]').dataset.previews || 0) > {before}",
-                        polling="raf")
-                    keystrokes.append(time.perf_counter() - started)
+                        f"() => Number(document.querySelector('[data-preview]').dataset.previews || 0) > {before}")
+                    keystrokes.append(page.evaluate("() => window.previewAt - window.keyAt") / 1000)
                 browser.close()
         finally:
             server.stop()
 
     print(f"\neditor benchmark, {args.words:,}-word note, median of {args.runs} (Chromium, 127.0.0.1)\n")
     rows = [
-        ("keystroke -> preview updated", median_ms(keystrokes), median_ms(floor), "< 100 ms"),
-        ("editor ready after navigation", median_ms(ready), median_ms(bare), "< 150 ms"),
+        ("keystroke -> preview updated", median_ms(keystrokes), median_ms(floor), 100),
+        ("editor ready after navigation", median_ms(ready), median_ms(bare), 150),
     ]
     print(f"{'measure':<32}{'ours':>9}{'floor':>9}{'ratio':>8}  target")
     for label, ours, base, target in rows:
-        print(f"{label:<32}{ours:>7.0f}ms{base:>7.0f}ms{ours / base:>8.2f}  {target}")
+        verdict = "met" if ours < target else "NOT MET"
+        print(f"{label:<32}{ours:>7.0f}ms{base:>7.0f}ms{ours / base:>8.2f}  < {target} ms: {verdict}")
     print("\nfloors: the server pipeline alone on the same text; navigating to a bare page of the app")
     return 0
 

@@ -76,11 +76,12 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
         backups.schedule(app)
 
-    from . import cli, security, views
+    from . import cli, security, static_files, views
     from .services import lock
 
     lock.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     views.init_app(app)
     cli.init_app(app)
 

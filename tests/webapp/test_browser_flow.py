@@ -109,7 +109,7 @@ def drop_png(page, name: str) -> None:
         dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], name, {type: 'image/png'}));
         return dt;
     }""", name)
-    page.dispatch_event("textarea", "drop", {"dataTransfer": transfer})
+    page.dispatch_event(".cm-content", "drop", {"dataTransfer": transfer})
 
 
 def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server):
@@ -118,7 +118,7 @@ def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     page.reload()  # the editor of the saved note accepts drops
     drop_png(page, "drop.png")
-    expect(page.get_by_label("Text")).to_have_value(re.compile(r"^!\[drop\.png\]\(/attachments/\d+/drop\.png\)$"))
+    expect(page.locator("textarea[name=body]")).to_have_value(re.compile(r"^!\[drop\.png\]\(/attachments/\d+/drop\.png\)$"))
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".rendered img")).to_have_attribute("alt", "drop.png")
@@ -284,7 +284,7 @@ def test_a_conflict_shows_both_versions_and_keeping_mine_saves_it(page, live_ser
 def test_a_conflict_can_take_the_other_version(page, live_server, app):
     conflicted_editor(page, live_server)
     page.get_by_role("button", name="Take the other").click()
-    expect(page.get_by_label("Text")).to_have_value("their text")
+    expect(page.locator("textarea[name=body]")).to_have_value("their text")
     expect(page.locator("[data-conflict]")).to_be_hidden()
     assert note_bodies(app) == ["their text"]
 
@@ -293,7 +293,7 @@ def test_a_conflict_can_save_mine_as_a_new_note(page, live_server, app):
     conflicted_editor(page, live_server)
     page.get_by_role("button", name="Save mine as a new note").click()
     expect(page).to_have_url(re.compile(r"/notes/\d+/edit$"))
-    expect(page.get_by_label("Text")).to_have_value("my text")  # the new note's editor, fully loaded
+    expect(page.locator("textarea[name=body]")).to_have_value("my text")  # the new note's editor, fully loaded
     page.wait_for_load_state("networkidle")  # its preview and sidebar requests answered before the page closes
     assert sorted(note_bodies(app)) == ["my text", "their text"]
     page.goto(live_server.url + "healthz")  # end on a page with no script at work
@@ -326,7 +326,7 @@ def test_a_dropped_image_goes_on_a_line_of_its_own(page, live_server):
     page.reload()
     page.get_by_label("Text").fill("A word")
     drop_png(page, "pic.png")
-    expect(page.get_by_label("Text")).to_have_value(re.compile(r"^A word\n!\[pic\.png\]\(/attachments/\d+/pic\.png\)$"))
+    expect(page.locator("textarea[name=body]")).to_have_value(re.compile(r"^A word\n!\[pic\.png\]\(/attachments/\d+/pic\.png\)$"))
     expect(page.get_by_role("button", name="Insert in the text")).to_have_count(0)  # listed after the next load
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".rendered img")).to_have_attribute("alt", "pic.png")  # saved: the note is shown
@@ -349,7 +349,7 @@ def test_the_editor_previews_formats_and_continues_lists(page, live_server):
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # an empty item ends the list
     page.keyboard.type("```python\nprint('hi')\n```")
-    expect(text).to_have_value("Pack **light**\n- socks\n- boots\n```python\nprint('hi')\n```")
+    expect(page.locator("textarea[name=body]")).to_have_value("Pack **light**\n- socks\n- boots\n```python\nprint('hi')\n```")
     preview = page.locator("[data-preview]")
     expect(preview.locator("strong")).to_have_text("light")  # the same pipeline as the saved note
     expect(preview.locator("li")).to_have_text(["socks", "boots"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -26,6 +27,33 @@ def test_stylesheet_is_served_locally(client):
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200
         assert response.mimetype == "text/css"
+
+
+def test_static_files_are_kept_by_the_browser_until_they_change(client, app):
+    page = client.get("/").get_data(as_text=True)
+    stylesheet = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]+)"', page).group(1)
+    with client.get(stylesheet) as response:
+        assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.immutable
+    with client.get("/static/css/app.css") as response:  # no fingerprint: the browser asks again
+        assert not response.cache_control.max_age
+    css = Path(app.static_folder, "css", "app.css")
+    stat = css.stat()
+    os.utime(css, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    try:
+        assert stylesheet not in client.get("/").get_data(as_text=True)  # changed: a new URL
+    finally:
+        os.utime(css, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_only_the_editor_may_add_a_style_element_and_only_with_its_nonce(client):
+    with client.get("/notes/new") as response:
+        policy = response.headers["Content-Security-Policy"]
+        nonce = re.search(r'data-style-nonce="([^"]+)"', response.get_data(as_text=True)).group(1)
+    assert f"style-src 'self' 'nonce-{nonce}'" in policy
+    with client.get("/notes/new") as again:
+        assert nonce not in again.headers["Content-Security-Policy"]  # one per response
+    with client.get("/") as other:
+        assert "nonce-" not in other.headers["Content-Security-Policy"]
 
 
 def test_security_headers_on_every_response(client):

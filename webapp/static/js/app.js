@@ -12,6 +12,7 @@
 
   // --- Shortcuts ------------------------------------------------------------------------------
   document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented) { return; }  // the editor used the key (Ctrl+K makes a link there)
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
     if (mod && key === "n") {
@@ -399,6 +400,7 @@
         form.querySelector('[name="title"]').value = theirs.title;
         form.querySelector('[name="tags"]').value = theirs.tags;
         form.querySelector('[name="body"]').value = theirs.body;
+        if (markdownEditor) { markdownEditor.setValue(theirs.body); }
         versionEl.value = theirs.version;
         dirty = false;
         resolved("Showing the other version");
@@ -447,55 +449,22 @@
       if (textarea.value) { previewTimer = setTimeout(refreshPreview, 0); }
     }
 
-    // --- Formatting keys, and lists that continue on Enter ----------------------------------
-    function changed() { textarea.dispatchEvent(new Event("input", { bubbles: true })); }
-
-    function wrap(marker) {
-      const start = textarea.selectionStart, end = textarea.selectionEnd;
-      textarea.setRangeText(marker + textarea.value.slice(start, end) + marker, start, end, "select");
-      textarea.setSelectionRange(start + marker.length, end + marker.length);
-      changed();
+    // --- The Markdown editor (vendor/editor.js, CodeMirror): formatting keys, lists that continue
+    // on Enter, colours; it keeps the textarea's value current, so everything above reads that.
+    // Pasted images and dropped files are attached and linked where the caret is.
+    async function attach(files) {
+      show("Attaching…", "saving");
+      const data = await uploadFiles(form.dataset.uploadUrl, files, csrfToken(form));
+      const links = (data.attachments || []).map(function (a) {
+        return (a.image ? "!" : "") + "[" + a.name.replace(/[\[\]]/g, "") + "](" + a.url.replace(/ /g, "%20") + ")";
+      }).join("\n");
+      if (links) { insertOnItsOwnLine(links); }
+      if (data.problems && data.problems.length) { show("Not attached: " + data.problems.join(" "), "error"); }
     }
-
-    function link() {
-      const start = textarea.selectionStart, end = textarea.selectionEnd;
-      const text = textarea.value.slice(start, end) || "text";
-      textarea.setRangeText("[" + text + "](url)", start, end, "end");
-      const url = start + text.length + 3;
-      textarea.setSelectionRange(url, url + 3);  // type the address over "url"
-      changed();
-    }
-
-    function continueList(event) {
-      const caret = textarea.selectionStart;
-      if (caret !== textarea.selectionEnd) { return; }
-      const lineStart = textarea.value.lastIndexOf("\n", caret - 1) + 1;
-      const line = textarea.value.slice(lineStart, caret);
-      const item = line.match(/^(\s*)(?:([-*+])|(\d+)([.)]))(\s+)(\[[ xX]\]\s+)?/);
-      if (!item) { return; }
-      event.preventDefault();
-      if (line.trim() === item[0].trim()) {  // Enter on an empty item ends the list
-        textarea.setRangeText("", lineStart, caret, "end");
-      } else {
-        const marker = item[3] ? (parseInt(item[3], 10) + 1) + item[4] : item[2];
-        textarea.setRangeText("\n" + item[1] + marker + item[5] + (item[6] ? "[ ] " : ""), caret, caret, "end");
-      }
-      changed();
-    }
-
-    if (textarea) {
-      textarea.addEventListener("keydown", function (event) {
-        const mod = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
-        const key = event.key.toLowerCase();
-        if (mod && (key === "b" || key === "i" || key === "k")) {
-          event.preventDefault();
-          event.stopPropagation();  // in the text, Ctrl+K makes a link; elsewhere it searches
-          if (key === "k") { link(); } else { wrap(key === "b" ? "**" : "*"); }
-        } else if (key === "enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) {
-          continueList(event);
-        }
-      });
-    }
+    const canAttach = Boolean(form.dataset.uploadUrl && textarea);
+    const markdownEditor = textarea && window.InkwellEditor
+      ? window.InkwellEditor.create(textarea, { onFiles: canAttach ? attach : null,
+                                                styleNonce: form.dataset.styleNonce }) : null;
 
     form.querySelectorAll("[data-insert-link]").forEach(function (button) {
       button.addEventListener("click", function () { insertOnItsOwnLine(button.dataset.insertLink); });
@@ -503,6 +472,7 @@
 
     // Links go on a line of their own: never glued to the word before or after the caret.
     function insertOnItsOwnLine(text) {
+      if (markdownEditor) { markdownEditor.insertOnOwnLine(text); return; }  // it tells the textarea
       const before = textarea.value.slice(0, textarea.selectionStart);
       const after = textarea.value.slice(textarea.selectionEnd);
       const lead = before === "" || before.endsWith("\n") ? "" : "\n";
@@ -511,18 +481,7 @@
       textarea.focus();
       markDirty();
     }
-    if (form.dataset.uploadUrl && textarea) {
-      // Dropping files on the text attaches them and inserts a Markdown link where the caret is.
-      acceptDrops(textarea, textarea, async function (files) {
-        show("Attaching…", "saving");
-        const data = await uploadFiles(form.dataset.uploadUrl, files, csrfToken(form));
-        const links = (data.attachments || []).map(function (a) {
-          return (a.image ? "!" : "") + "[" + a.name.replace(/[\[\]]/g, "") + "](" + a.url.replace(/ /g, "%20") + ")";
-        }).join("\n");
-        if (links) { insertOnItsOwnLine(links); }
-        if (data.problems && data.problems.length) { show("Not attached: " + data.problems.join(" "), "error"); }
-      });
-    }
+    if (canAttach && !markdownEditor) { acceptDrops(textarea, textarea, attach); }  // the plain textarea
     form.addEventListener("submit", function (event) {
       event.preventDefault();  // save through fetch, then go to the note
       closeAfterSave = true;
