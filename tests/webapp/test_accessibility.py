@@ -35,8 +35,11 @@ def test_every_main_page_passes_axe(checked_page, live_server, scheme):
     page = checked_page
     page.emulate_media(color_scheme=scheme)
     found = {}
-    for name, path in PAGES.items():
+    for name, path in [*PAGES.items(), ("reading pane", "?note=1")]:
+        page.set_viewport_size({"width": 1366, "height": 850} if name == "reading pane" else {"width": 1100, "height": 760})
         page.goto(live_server.url + path)
+        if name == "reading pane":
+            page.locator(".reader .note").wait_for()
         page.wait_for_load_state("networkidle")  # the sidebar is filled in after the page shows
         page.add_script_tag(content=AXE)
         result = page.evaluate("""() => axe.run(document, {

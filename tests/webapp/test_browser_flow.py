@@ -124,6 +124,23 @@ def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server
     expect(page.locator(".rendered img")).to_have_attribute("alt", "drop.png")
 
 
+def test_pasting_an_image_attaches_and_embeds_it(page, live_server):
+    page.goto(live_server.url + "notes/new")
+    page.get_by_label("Title").fill("Pasted")
+    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
+    page.reload()
+    page.get_by_label("Text").fill("Look:")
+    page.locator(".cm-content").evaluate("""(content) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0])], 'shot.png', {type: 'image/png'}));
+        content.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+    }""")
+    expect(page.locator("textarea[name=body]")).to_have_value(
+        re.compile(r"^Look:\n!\[shot\.png\]\(/attachments/\d+/shot\.png\)$"))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".rendered img")).to_have_attribute("alt", "shot.png")
+
+
 def test_keyboard_shortcut_for_a_new_note(page, live_server):
     page.goto(live_server.url)
     page.keyboard.press("Control+n")
@@ -142,6 +159,7 @@ def test_no_request_leaves_the_machine(page, live_server):
 MAIN_PAGES = {
     "notes": "", "note": "notes/1", "editor": "notes/1/edit", "new-note": "notes/new", "search": "search?q=lisbon",
     "tags": "tags", "trash": "trash", "history": "notes/1/revisions", "settings": "settings/", "export": "transfer/",
+    "reading": "?note=1",
 }
 
 
@@ -405,6 +423,42 @@ def test_an_existing_notes_preview_fills_in_after_the_editor_shows(page, live_se
         note_id = notes.create(notes.validate("Ready", "**bold** start", "")).id
     page.goto(live_server.url + f"notes/{note_id}/edit")
     expect(page.locator("[data-preview] strong")).to_have_text("bold")
+
+
+def test_a_wide_window_reads_notes_beside_the_list(page, live_server, app):
+    from webapp.services import notes
+
+    with app.app_context():
+        for title in ("Oldest", "Middle", "Newest"):
+            notes.create(notes.validate(title, f"# {title}\n\nabout {title.lower()}", ""))
+    page.set_viewport_size({"width": 1366, "height": 850})
+    page.goto(live_server.url)
+    reader = page.get_by_role("region", name="Selected note")
+    expect(reader).to_contain_text("Choose a note")
+    page.get_by_role("link", name="Middle", exact=True).click()
+    expect(reader.get_by_role("heading", name="Middle", level=2)).to_be_visible()
+    expect(reader.locator(".rendered")).to_contain_text("about middle")
+    expect(page.get_by_role("heading", name="Notes", level=1)).to_be_visible()  # the list stays
+    expect(page).to_have_url(re.compile(r"\?note=2$"))
+    expect(page).to_have_title(re.compile(r"^Middle · "))
+    expect(page.get_by_role("link", name="Middle", exact=True)).to_have_attribute("aria-current", "true")
+    page.keyboard.press("ArrowDown")  # the list walks from the keyboard
+    expect(reader.get_by_role("heading", name="Oldest", level=2)).to_be_visible()
+    page.go_back()
+    expect(reader.get_by_role("heading", name="Middle", level=2)).to_be_visible()
+    page.reload()  # the address keeps the note
+    expect(reader.get_by_role("heading", name="Middle", level=2)).to_be_visible()
+    reader.get_by_role("button", name="Pin").click()  # an action comes back to the same view
+    expect(reader.get_by_role("button", name="Unpin")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?note=2$"))
+    reader.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", name="Edit note")).to_be_visible()
+    page.go_back()
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.reload()  # narrow: one pane, the link opens the note's page
+    page.get_by_role("link", name="Newest", exact=True).click()
+    expect(page.locator(".page-head h1")).to_have_text("Newest")
+    expect(page).to_have_url(re.compile(r"/notes/3$"))
 
 
 def test_a_wide_window_has_the_notebook_sidebar(page, live_server, app):

@@ -99,13 +99,15 @@
   }
 
   // --- Reading a note: a double click on its text edits it -----------------------------------
-  const reading = document.querySelector("article .rendered");
-  if (reading && !document.querySelector("form[data-editor]")) {
+  function editOnDoubleClick(root) {
+    const reading = root.querySelector("article .rendered");
+    if (!reading || document.querySelector("form[data-editor]")) { return; }
     reading.addEventListener("dblclick", function () {
-      const link = document.querySelector('[data-shortcut="edit"]');
+      const link = root.querySelector('[data-shortcut="edit"]');
       if (link && !window.getSelection().toString().trim()) { window.location.href = link.href; }
     });
   }
+  editOnDoubleClick(document);
 
   // --- Small conveniences ---------------------------------------------------------------------
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
@@ -154,14 +156,123 @@
     });
   }
 
-  const dropzone = document.querySelector("[data-dropzone]");
-  if (dropzone) {
+  function attachOnDrop(root) {
+    const dropzone = root.querySelector("[data-dropzone]");
+    if (!dropzone) { return; }
     const form = dropzone.querySelector("form[data-upload]");
     acceptDrops(dropzone, dropzone, async function (files) {
       const data = await uploadFiles(form.action, files, csrfToken(form), true);
       if (data.problems && data.problems.length) { window.alert(data.problems.join("\n")); }
       window.location.reload();
     });
+  }
+  attachOnDrop(document);
+
+  // --- The reading pane (wide windows): the list stays, the chosen note shows beside it -------
+  // The note's own page, fetched and shown in the pane; the address says which (?note=ID), so
+  // reloading, Back and Forward keep it. Narrow windows and no script: the links open the page.
+  const reader = document.querySelector("[data-reader]");
+  if (reader && window.matchMedia("(min-width: 1200px)").matches) {
+    reader.hidden = false;
+    document.body.classList.add("with-reader");
+    const listTitle = document.title;
+    const emptyPane = reader.innerHTML;
+    let showing = null;
+
+    const noteIdOf = function (link) {
+      const match = new URL(link.href).pathname.match(/\/notes\/(\d+)$/);
+      return match ? match[1] : null;
+    };
+    const addressFor = function (noteId) {
+      const url = new URL(window.location.href);
+      if (noteId) { url.searchParams.set("note", noteId); } else { url.searchParams.delete("note"); }
+      return url.pathname + url.search;
+    };
+    const markCurrent = function (noteId) {
+      document.querySelectorAll(".note-list a.note-title").forEach(function (link) {
+        if (noteIdOf(link) === noteId) { link.setAttribute("aria-current", "true"); }
+        else { link.removeAttribute("aria-current"); }
+      });
+    };
+    const clear = function () {
+      showing = null;
+      reader.innerHTML = emptyPane;
+      document.title = listTitle;
+      markCurrent(null);
+    };
+
+    const show = async function (noteId, remember) {
+      showing = noteId;
+      const url = reader.dataset.noteUrl.replace(/0$/, noteId);
+      let response, page;
+      try {
+        response = await fetch(url, { credentials: "same-origin" });
+        page = new DOMParser().parseFromString(await response.text(), "text/html");
+      } catch (err) { window.location.href = url; return; }  // the page itself says what is wrong
+      if (showing !== noteId) { return; }  // another note was chosen meanwhile
+      const article = response.ok && !response.redirected && page.querySelector("main article.note");
+      if (!article) {
+        if (response.status === 404) {
+          reader.innerHTML = "";
+          const gone = document.createElement("p");
+          gone.className = "hint";
+          gone.textContent = "This note is no longer here (deleted, or in the trash).";
+          reader.appendChild(gone);
+          markCurrent(null);
+        } else { window.location.href = url; }  // locked, or an error page: show it whole
+        return;
+      }
+      const title = article.querySelector(".page-head h1");
+      if (title) {  // the list keeps the page's only h1
+        const heading = document.createElement("h2");
+        heading.className = "reader-title";
+        heading.textContent = title.textContent;
+        title.replaceWith(heading);
+      }
+      article.querySelectorAll("form").forEach(function (form) {  // Pin and the like come back here
+        if (form.querySelector('input[name="next"]')) { return; }
+        const next = document.createElement("input");
+        next.type = "hidden";
+        next.name = "next";
+        next.value = addressFor(noteId);
+        form.appendChild(next);
+      });
+      reader.replaceChildren(document.adoptNode(article));
+      reader.scrollTop = 0;
+      document.title = page.title;
+      markCurrent(noteId);
+      localizeTimes(reader);
+      editOnDoubleClick(reader);
+      attachOnDrop(reader);
+      if (remember) { window.history.pushState(null, "", addressFor(noteId)); }
+    };
+
+    document.addEventListener("click", function (event) {
+      const link = event.target.closest && event.target.closest(".note-list a.note-title");
+      if (!link || event.defaultPrevented || event.button !== 0
+          || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+      const noteId = noteIdOf(link);
+      if (!noteId) { return; }
+      event.preventDefault();
+      if (noteId !== showing) { show(noteId, true); }
+    });
+    // Up and Down walk the list, showing each note as they go.
+    document.addEventListener("keydown", function (event) {
+      const link = event.target.closest && event.target.closest(".note-list a.note-title");
+      if (!link || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) { return; }
+      const links = Array.from(document.querySelectorAll(".note-list a.note-title"));
+      const next = links[links.indexOf(link) + (event.key === "ArrowDown" ? 1 : -1)];
+      if (!next) { return; }
+      event.preventDefault();
+      next.focus();
+      show(noteIdOf(next), true);
+    });
+    window.addEventListener("popstate", function () {
+      const noteId = new URL(window.location.href).searchParams.get("note");
+      if (noteId) { show(noteId, false); } else { clear(); }
+    });
+    const first = new URL(window.location.href).searchParams.get("note");
+    if (first && /^\d+$/.test(first)) { show(first, false); }
   }
 
   // --- App lock: after the idle time, reload; the server then shows the lock screen ----------
@@ -507,6 +618,10 @@
       } catch (err) { /* too big to outlive the page: the autosave had most of it */ }
     });
     window.desktopFlush = flush;  // the desktop shell's hook: called before the window closes
+    // Typed before this script ran (a fast typist, a slow start): those edits are unsaved too.
+    if (Array.from(form.elements).some(function (el) {
+      return (el.tagName === "TEXTAREA" || el.type === "text") && el.value !== el.defaultValue;
+    })) { markDirty(); }
     return { saveNow: function () { dirty = true; explicit = true; save(); }, flush: flush };
   })();
 })();
