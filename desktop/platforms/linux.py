@@ -170,8 +170,15 @@ def watch_close_keys(window, on_close: Callable[[], None]) -> None:
 
 def follow_page_title(window) -> None:
     """The title bar follows the page's title as it changes (a new note named by its first save,
-    an unread count), not only at each load."""
+    an unread count), not only at each load; and no tooltip outlives the page that showed it."""
     from gi.repository import GLib, Gtk, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
+
+    def on_load_changed(view, event) -> None:
+        # WebKitGTK (GTK 3) keeps the last tooltip's text until the pointer crosses another
+        # element, so a tooltip of the page just left could show over the new one. Switching
+        # tooltips off hides it; WebKit switches them on again at the next element with a title.
+        if event == WebKit2.LoadEvent.COMMITTED:
+            view.set_has_tooltip(False)
 
     def connect() -> bool:
         native_window = window.native
@@ -182,6 +189,7 @@ def follow_page_title(window) -> None:
             widget = widgets.pop()
             if isinstance(widget, WebKit2.WebView):
                 widget.connect("notify::title", lambda view, _spec: _show_title(native_window, view.get_title()))
+                widget.connect("load-changed", on_load_changed)
             if isinstance(widget, Gtk.Container):
                 widgets.extend(widget.get_children())
         return False
