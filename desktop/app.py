@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -69,6 +70,8 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
             launch.wrappers.append(lambda app: KioskGate(app, hidden=hidden, app_name=kit.name))
             launch.wrappers.append(lambda app: KioskExit(app, exit_pin=kiosk.exit_pin, on_exit=window.close,
                                                          app_name=kit.name))
+        # Cocoa's Cmd+Q and logout end the process inside the GUI loop: shut down from there too.
+        window.shutdown_hooks.append(lambda: _shut_down(server, launch, lock))
     if options.dev:
         return _run_dev(kit, paths, options, config, server, window)
     # Build the Flask app while the main thread starts the GUI toolkit and the web engine
@@ -101,13 +104,28 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         log.info("shut down in %.0f ms", (time.perf_counter() - shutdown_started) * 1000)
 
 
+def _shut_down(server: LocalServer, launch: AppLaunch, lock: InstanceLock) -> None:
+    server.stop()
+    if launch.app is not None:
+        close_app_resources(launch.app)
+    lock.release()
+
+
 def _kiosk_flask_config(kit: KitSettings, kiosk: KioskConfig, paths: AppPaths) -> dict:
     """What the app learns of a kiosk (to leave out links to what it hides); refuses a kiosk with no way out."""
+    if not getattr(platforms.current(), "KIOSK", False):
+        raise UsageError(f"kiosk mode is not available on {_os_name()} yet: the window can't block the close and "
+                         "reload keys or see activity there, so it would offer no way out. Run it without --kiosk "
+                         "(and without [kiosk] enabled in config.toml).")
     if not kiosk.exit_pin:
         raise UsageError(f"kiosk mode needs an exit PIN: set one with `{kit.slug} --set-kiosk-pin` (it is kept "
                          f"hashed in {paths.config_file}, where the app's own pages can't change it)")
     hidden = [path for path in kit.kiosk_hidden if path not in kiosk.allow]
     return {"DESKTOP_KIOSK": True, "DESKTOP_KIOSK_HIDDEN": hidden}
+
+
+def _os_name() -> str:
+    return {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, sys.platform)
 
 
 def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:

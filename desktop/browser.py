@@ -8,6 +8,7 @@ import os
 import threading
 from pathlib import Path
 
+from . import platforms
 from .frontdesk import Frontdesk
 from .kit import KitSettings
 from .logs import tell
@@ -81,6 +82,7 @@ def write_launch_file(path: Path, entry_url: str, app_name: str) -> Path:
     )
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    platforms.current().restrict_to_owner(path)  # before the token is in it (Windows ignores the mode)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(page)
     return path

@@ -185,6 +185,9 @@ def load_secret_key(path: Path) -> str:
         return path.read_text(encoding="ascii").strip()
     except OSError as exc:
         raise DataDirError(f"cannot write the secret key file {path}: {exc.strerror}") from exc
+    from . import platforms
+
+    platforms.current().restrict_to_owner(path)  # before the key is in it (Windows ignores the mode)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key)
     return key

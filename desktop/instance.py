@@ -144,6 +144,7 @@ def _write_private(path: Path, text: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.unlink(missing_ok=True)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    platforms.current().restrict_to_owner(temporary)  # before the key is in it (Windows ignores the mode)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(temporary, path)

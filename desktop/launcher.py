@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
     """Run the shell for `kit` with the app's command line `argv`; return the exit code."""
     args = sys.argv[1:] if argv is None else argv
+    platforms.current().prepare_console()  # a windowed Windows build: print to the console it came from
     # Start-up imports (Flask, SQLAlchemy, GTK) build many objects and set off the cyclic GC
     # again and again: pausing it until the app is served cuts those imports by about a fifth.
     # AppLaunch re-enables it.

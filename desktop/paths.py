@@ -64,10 +64,15 @@ class AppPaths:
     def create(self) -> None:
         """Create the directories (owner-only where the OS supports it)."""
         for folder in (self.data, self.config, self.logs, self.cache):
+            made = not folder.exists()
             try:
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise DataDirError(f"cannot create {folder}: {exc.strerror}") from exc
+            if made:  # what the app keeps inside inherits it (Windows ignores the mode)
+                from . import platforms
+
+                platforms.current().restrict_to_owner(folder)
             if not os.access(folder, os.W_OK):
                 raise DataDirError(f"{folder} is not writable")
 

@@ -55,6 +55,8 @@ class NativeWindow:
         self._window: Any = None
         self._tracker: GeometryTracker | None = None
         self._webview: Any = None
+        # What must still run when the OS ends the app inside the GUI loop (see _terminating).
+        self.shutdown_hooks: list[Callable[[], None]] = []
 
     @property
     def backend(self) -> str | None:
@@ -75,8 +77,12 @@ class NativeWindow:
             import webview
         except ImportError as exc:
             raise DisplayError(f"pywebview cannot load its GUI toolkit: {exc}") from exc
+        problem = platform.engine_problem()
+        if problem:
+            raise DisplayError(problem)
         self._webview = webview
         _route_pywebview_logs_to_root()
+        platform.on_terminate(self._terminating)
         # Downloads (the notes export) ask where to save with the native save dialog; pages
         # come only from our own server, never from file:// URLs.
         webview.settings["ALLOW_DOWNLOADS"] = True
@@ -105,7 +111,9 @@ class NativeWindow:
         self._window.events.restored += self._on_restored
         self._window.events.maximized += self._on_restored
         remember = self.state_file is not None and self.kiosk is None  # a kiosk's geometry is the screen's
-        tracker = self._tracker = GeometryTracker(self._window, state) if remember else None
+        tracker = self._tracker = GeometryTracker(
+            self._window, state, on_settled=lambda settled: save_window_state(self.state_file, settled),
+        ) if remember else None
         self._window.events.loaded += self._on_loaded
         self._window.events.closed += self.closed.set
         icon = self.kit.icon_path()
@@ -278,6 +286,16 @@ class NativeWindow:
             "home": self.kiosk.home,
             "idle_minutes": self.kiosk.idle_minutes,
         }
+
+    def _terminating(self) -> None:
+        """The OS ends the app from inside the GUI loop (Cocoa's Cmd+Q, logout), so run() never
+        returns: do here what would follow it. The page has saved its edits by then."""
+        self.closed.set()
+        if self._tracker is not None and self.state_file is not None:
+            save_window_state(self.state_file, self._tracker.state)
+        for hook in self.shutdown_hooks:
+            hook()
+        log.info("shut down for the system's quit")
 
     def close(self) -> None:
         """Close the window (safe from any thread, and more than once)."""

@@ -12,7 +12,7 @@ import os
 import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,14 @@ class GeometryTracker:
     alive): a daemon thread of ours does it.
     """
 
-    def __init__(self, window: Any, initial: WindowState) -> None:
+    def __init__(self, window: Any, initial: WindowState,
+                 on_settled: Callable[[WindowState], None] | None = None) -> None:
         self._window = window
         self.state = initial
+        # Called with each settled state (after a move, resize, maximise or restore): the state
+        # is then on disk even when the process ends without returning from the GUI loop
+        # (Cmd+Q and logout on macOS end it inside Cocoa's loop; a crash; a kill).
+        self._on_settled = on_settled
         self._changed = threading.Event()
         self._closed = threading.Event()
         window.events.resized += self._on_change
@@ -135,6 +140,7 @@ class GeometryTracker:
 
     def _on_maximized(self) -> None:
         self.state = replace(self.state, maximized=True)
+        self._changed.set()
 
     def _on_restored(self) -> None:
         self.state = replace(self.state, maximized=False)
@@ -153,6 +159,11 @@ class GeometryTracker:
             if self._closed.is_set():
                 return
             self.refresh()
+            if self._on_settled is not None:
+                try:
+                    self._on_settled(self.state)
+                except Exception:  # noqa: BLE001 - a full disk must not stop the window
+                    log.warning("could not save the window state", exc_info=True)
 
     def refresh(self) -> None:
         """Read the geometry now (not on the GUI loop's thread, while the window is open)."""

@@ -2,6 +2,11 @@
 
 Each backend module provides:
     GUI                      the pywebview GUI backend to ask for (None: pywebview's choice)
+    KIOSK                    whether kiosk mode is wired here (otherwise --kiosk is refused)
+    prepare_console()        make --help, --version and errors visible (a windowed build's streams)
+    engine_problem()         why no window should open here (a missing web engine), or None
+    on_terminate(f)          run f before the OS ends the app inside the GUI loop (Cocoa's Cmd+Q)
+    restrict_to_owner(path)  only the current user may read or change path (beyond POSIX modes)
     prepare_environment()    set process-wide variables before the GUI toolkit loads
     set_app_identity(id)     name the process after the app id before the toolkit starts (window class)
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)

@@ -28,3 +28,7 @@ def channel_address(folder: Path, name: str) -> tuple[str, str]:
         runtime = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
         path = str(Path(runtime) / f"{name}-{os.getuid()}-{digest}.sock")
     return path, "AF_UNIX"
+
+
+def restrict_to_owner(path: Path) -> None:
+    """Nothing more to do: the file or folder was made 0600/0700, which POSIX honours."""

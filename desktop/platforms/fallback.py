@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 GUI = None
+KIOSK = False  # no way known here to block keys or see activity
 
 
 def watch_close_keys(window, on_close) -> None:
@@ -26,6 +27,23 @@ def set_app_identity(app_id: str) -> None:
 
 def prepare_environment() -> None:
     """Nothing known to set."""
+
+
+def prepare_console() -> None:
+    """Nothing known to do."""
+
+
+def engine_problem() -> str | None:
+    """pywebview says what is missing."""
+    return None
+
+
+def on_terminate(callback) -> None:
+    """Nothing known to hook: the usual shutdown runs when the loop returns."""
+
+
+def restrict_to_owner(path: Path) -> None:
+    """Nothing known beyond the POSIX modes set at creation."""
 
 
 def adapt_webview(keep_in_window) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._posix import channel_address, try_lock  # noqa: F401 - part of the backend interface
+from ._posix import channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
 
 import logging
 import os
@@ -12,6 +12,7 @@ import threading
 from typing import Callable
 
 GUI = "gtk"
+KIOSK = True  # kiosk input is wired here (watch_kiosk_input)
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,19 @@ def prepare_environment() -> None:
     # Measured under Xvfb: start to "loaded" about 1.0 s with it off, 1.2-1.8 s with it on; some
     # GPU drivers also show an empty window with it on.
     os.environ.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+
+
+def prepare_console() -> None:
+    """Standard streams are there (or deliberately closed): nothing to do."""
+
+
+def engine_problem() -> str | None:
+    """pywebview's own import error names a missing WebKit2GTK."""
+    return None
+
+
+def on_terminate(callback) -> None:
+    """GTK's loop returns when the session ends the app: the usual shutdown runs."""
 
 
 def window_icon(path: Path | None) -> str | None:

@@ -32,15 +32,28 @@ def create_failing_app():
 not_an_app = 42
 
 
-def create_download_app():
-    """A start page that immediately downloads a file (as the notes export does when clicked)."""
-    app = Flask(__name__)
-    app.get("/")(lambda: '<title>Download</title><meta http-equiv="refresh" content="0;url=/export.zip">')
+def _with_export(app):
     app.get("/export.zip", endpoint="export")(
         lambda: (b"PK\x05\x06" + bytes(18), {"Content-Type": "application/zip",
                                              "Content-Disposition": "attachment; filename=notes.zip"})
     )
     return app
+
+
+def create_download_app():
+    """A start page that immediately downloads a file (as the notes export does when clicked)."""
+    app = Flask(__name__)
+    app.get("/")(lambda: '<title>Download</title><meta http-equiv="refresh" content="0;url=/export.zip">')
+    return _with_export(app)
+
+
+def create_download_link_app():
+    """The export as apps should link it: with the `download` attribute (on macOS the only way a
+    download keeps the window's session cookie), clicked once the page shows."""
+    app = Flask(__name__)
+    app.get("/")(lambda: '<title>Download</title><a id=get href="/export.zip" download>Export</a>'
+                         "<script>setTimeout(() => document.getElementById('get').click(), 300)</script>")
+    return _with_export(app)
 
 
 def create_app_with_links():

@@ -221,3 +221,17 @@ def test_kiosk_fills_the_screen_ignores_close_keys_and_leaves_only_with_the_exit
         code, _, err = wait_for_exit(proc, timeout=15)
     assert code == 0, err
     assert "the exit PIN was given; leaving" in log_file.read_text()
+
+
+def test_kiosk_mode_is_refused_where_its_input_is_not_wired(tmp_path, monkeypatch):
+    """Windows and macOS: no blocked keys, no exit keys, no activity: a kiosk with no way out (issue 14, item 3)."""
+    from desktop import app, platforms
+    from desktop.config import KioskConfig
+    from desktop.errors import UsageError
+    from desktop.kit import KitSettings
+    from desktop.paths import resolve_paths
+
+    monkeypatch.setattr(platforms.current(), "KIOSK", False)
+    kiosk = KioskConfig(enabled=True, exit_pin="hashed")
+    with pytest.raises(UsageError, match="kiosk mode is not available on .* yet"):
+        app._kiosk_flask_config(KitSettings(name="Notes", factory="x:y"), kiosk, resolve_paths("Notes", tmp_path))

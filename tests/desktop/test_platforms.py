@@ -23,3 +23,191 @@ def test_every_backend_offers_the_same_interface():
     for backend in (linux, windows, macos, fallback):
         assert names <= set(vars(backend)), (backend.__name__, names - set(vars(backend)))
     assert Path(linux.__file__).parent.name == "platforms"
+
+
+def test_the_new_parts_of_the_interface_are_everywhere():
+    names = {"KIOSK", "prepare_console", "engine_problem", "on_terminate", "restrict_to_owner"}
+    for backend in (linux, windows, macos, fallback):
+        assert names <= set(vars(backend)), (backend.__name__, names - set(vars(backend)))
+    assert linux.KIOSK and not windows.KIOSK and not macos.KIOSK and not fallback.KIOSK
+
+
+# --- Windows: WebView2's navigation events ask the shell first (issue 14, item 2) -------------
+
+class FakeEdgeChrome:
+    """pywebview's EdgeChrome, as far as the shell's wrapping goes."""
+
+    def __init__(self) -> None:
+        self.started, self.loaded = [], []
+
+    def on_navigation_start(self, sender, args):
+        self.started.append(str(args.Uri))
+
+    def on_new_window_request(self, sender, args):  # pywebview's: opens every one in the browser
+        raise AssertionError("replaced by the shell's")
+
+    def load_url(self, url):
+        self.loaded.append(url)
+
+
+class EdgeArgs:
+    def __init__(self, uri: str) -> None:
+        self.Uri, self.Cancel, self.Handled = uri, False, False
+
+
+def own_pages_only(url: str) -> bool:
+    return url.startswith("http://127.0.0.1:5000/")
+
+
+def test_webview2_keeps_other_sites_out_of_the_window():
+    edge_class = type("EdgeChrome", (FakeEdgeChrome,), {})
+    windows.adapt_edge(edge_class, own_pages_only)
+    edge = edge_class()
+    foreign, own = EdgeArgs("https://example.com/"), EdgeArgs("http://127.0.0.1:5000/notes/1")
+    edge.on_navigation_start(None, foreign)
+    edge.on_navigation_start(None, own)
+    assert foreign.Cancel and not own.Cancel and edge.started == ["http://127.0.0.1:5000/notes/1"]
+    popup, own_popup = EdgeArgs("https://example.com/"), EdgeArgs("http://127.0.0.1:5000/help")
+    edge.on_new_window_request(None, popup)
+    edge.on_new_window_request(None, own_popup)
+    assert popup.Handled and own_popup.Handled  # never a second window
+    assert edge.loaded == ["http://127.0.0.1:5000/help"]
+
+
+def test_windows_refuses_the_internet_explorer_fallback(monkeypatch):
+    """pywebview falls back to MSHTML with only a warning when WebView2 is missing (item 10)."""
+    import sys
+    import types
+
+    fake = types.ModuleType("webview.platforms.winforms")
+    monkeypatch.setitem(sys.modules, "webview.platforms.winforms", fake)
+    fake.renderer = "mshtml"
+    assert "WebView2 Runtime" in windows.engine_problem()
+    fake.renderer = "edgechromium"
+    assert windows.engine_problem() is None
+
+
+def test_a_windowed_build_writes_to_the_console_it_was_started_from(monkeypatch, tmp_path):
+    """sys.stdout is None in a windowed build: --help and errors printed nothing (item 6)."""
+    import sys
+
+    console = tmp_path / "CONOUT"
+    monkeypatch.setattr(sys, "stdout", None)
+    windows.reopen_standard_streams(str(console))
+    print("usage: notes [--help]", flush=True)
+    assert console.read_text() == "usage: notes [--help]\n"
+    sys.stdout.close()
+
+
+def test_windows_secrets_get_an_owner_only_acl(tmp_path):
+    """Windows ignores 0600/0700 (item 7): inheritance removed, the user alone granted."""
+    secret = tmp_path / "secret_key"
+    secret.write_text("k")
+    assert windows.owner_only_acl_command(secret, "ana", "PC") == [
+        "icacls", str(secret), "/inheritance:r", "/grant:r", "PC\\ana:F"]
+    assert windows.owner_only_acl_command(tmp_path, "ana", "")[-1] == "ana:(OI)(CI)F"  # what it holds inherits
+    assert windows.owner_only_acl_command(secret, "", "PC") is None
+
+
+def test_new_user_folders_are_restricted_to_their_owner(tmp_path, monkeypatch):
+    from desktop import platforms
+    from desktop.paths import resolve_paths
+
+    restricted = []
+    monkeypatch.setattr(platforms.current(), "restrict_to_owner", restricted.append)
+    paths = resolve_paths("Notes", tmp_path / "data")
+    paths.create()
+    assert set(restricted) == {paths.data, paths.config, paths.logs, paths.cache}
+    restricted.clear()
+    paths.create()  # existing folders are left as they are
+    assert restricted == []
+
+
+# --- macOS: WKWebView's delegates, and Cocoa's terminate (items 2 and 9) ------------------------
+
+def fake_browser_view():
+    class BrowserDelegate:
+        def webView_decidePolicyForNavigationAction_decisionHandler_(self, webview, action, handler):
+            handler("pywebview's decision")
+
+        def webView_createWebViewWithConfiguration_forNavigationAction_windowFeatures_(self, *args):
+            raise AssertionError("replaced by the shell's")
+
+    class AppDelegate:
+        allow = True
+
+        def applicationShouldTerminate_(self, app):
+            return self.allow
+
+    return type("BrowserView", (), {"BrowserDelegate": BrowserDelegate, "AppDelegate": AppDelegate})
+
+
+class Action:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def request(self):
+        return self
+
+    def URL(self):
+        return self
+
+    def absoluteString(self):
+        return self.url
+
+
+def test_wkwebview_keeps_other_sites_out_of_the_window():
+    view = fake_browser_view()
+    macos.adapt_cocoa(view, own_pages_only)
+    delegate = view.BrowserDelegate()
+    decisions = []
+    delegate.webView_decidePolicyForNavigationAction_decisionHandler_(None, Action("https://example.com/"),
+                                                                      decisions.append)
+    delegate.webView_decidePolicyForNavigationAction_decisionHandler_(None, Action("http://127.0.0.1:5000/"),
+                                                                      decisions.append)
+    assert decisions == [macos.WK_POLICY_CANCEL, "pywebview's decision"]
+
+    loaded = []
+    webview = type("WebView", (), {"loadRequest_": lambda self, request: loaded.append(request.url)})()
+    create = delegate.webView_createWebViewWithConfiguration_forNavigationAction_windowFeatures_
+    assert create(webview, None, Action("https://example.com/"), None) is None
+    assert create(webview, None, Action("http://127.0.0.1:5000/help"), None) is None
+    assert loaded == ["http://127.0.0.1:5000/help"]
+
+
+def test_cocoas_quit_runs_the_shells_shutdown_before_the_process_ends(monkeypatch):
+    import threading
+
+    view = fake_browser_view()
+    macos.adapt_cocoa(view, own_pages_only)
+    delegate = view.AppDelegate()
+    delegate.allow = False  # the page is still saving: Cocoa must not end the process yet
+    assert delegate.applicationShouldTerminate_(None) == macos.NS_TERMINATE_CANCEL
+    delegate.allow = True
+    monkeypatch.setattr(macos, "_on_terminate", None)
+    assert delegate.applicationShouldTerminate_(None) == macos.NS_TERMINATE_NOW
+
+    shut_down, replied = threading.Event(), threading.Event()
+    app = type("App", (), {"replyToApplicationShouldTerminate_": lambda self, ok: ok and replied.set()})()
+    macos.on_terminate(shut_down.set)
+    try:
+        assert delegate.applicationShouldTerminate_(app) == macos.NS_TERMINATE_LATER
+        assert shut_down.wait(5) and replied.wait(5)  # first our shutdown, then Cocoa's
+    finally:
+        macos.on_terminate(None)
+
+
+def test_the_terminate_path_saves_the_window_and_shuts_down(tmp_path):
+    from desktop.kit import KitSettings
+    from desktop.window import NativeWindow
+    from desktop.windowstate import WindowState, load_window_state
+
+    state_file = tmp_path / "window-state.json"
+    window = NativeWindow(KitSettings(name="Notes", factory="x:y"), "http://127.0.0.1:1/", storage_path=tmp_path,
+                          state_file=state_file)
+    window._tracker = type("Tracker", (), {"state": WindowState(width=900, height=700, x=5, y=6)})()
+    stopped = []
+    window.shutdown_hooks.append(lambda: stopped.append("server"))
+    window._terminating()
+    assert window.closed.is_set() and stopped == ["server"]
+    assert load_window_state(state_file, WindowState(width=1, height=1)) == WindowState(width=900, height=700, x=5, y=6)

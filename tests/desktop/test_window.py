@@ -145,9 +145,10 @@ def test_start_up_error_shows_a_native_dialog(display_env, tmp_path, home, workd
     assert "cannot import 'no_such_module_xyz'" in (tmp_path / "d" / "logs" / "app.log").read_text()
 
 
-def test_downloads_ask_where_to_save_with_a_native_dialog(display_env, tmp_path, home, workdir, artifacts_dir):
+@pytest.mark.parametrize("factory", ["create_download_app", "create_download_link_app"])
+def test_downloads_ask_where_to_save_with_a_native_dialog(display_env, tmp_path, home, workdir, artifacts_dir, factory):
     env = shell_env(display_env, home, PYTHONPATH=str(HERE))
-    args = ["--data-dir", str(tmp_path / "d"), "--app", "sample_apps:create_download_app"]
+    args = ["--data-dir", str(tmp_path / "d"), "--app", f"sample_apps:{factory}"]
     with running_shell(args, env=env, cwd=workdir) as proc:
         wait_for_window(display_env, "Save file", timeout=60)
         screenshot(display_env).save(artifacts_dir / "download-save-dialog.png")

@@ -93,3 +93,39 @@ def test_a_window_bigger_than_every_screen_is_shrunk_to_fit():
 def test_no_position_lets_the_window_manager_choose():
     fitted = fit_to_screens(WindowState(width=800, height=600), [LAPTOP], min_width=640, min_height=480)
     assert fitted.x is None and fitted.y is None
+
+
+def test_the_state_is_saved_as_soon_as_a_move_settles(tmp_path):
+    """Not only when the loop returns: Cmd+Q on macOS, a crash or a kill end it without that."""
+    import time
+    from types import SimpleNamespace
+
+    from desktop.windowstate import GeometryTracker
+
+    class Event:
+        def __init__(self):
+            self.handlers = []
+
+        def __iadd__(self, handler):
+            self.handlers.append(handler)
+            return self
+
+        def fire(self):
+            for handler in self.handlers:
+                handler()
+
+    events = SimpleNamespace(resized=Event(), moved=Event(), maximized=Event(), restored=Event(), closed=Event())
+    window = SimpleNamespace(x=10, y=20, width=900, height=600, events=events)
+    path = tmp_path / "window-state.json"
+    GeometryTracker(window, DEFAULT, on_settled=lambda state: save_window_state(path, state))
+    window.x, window.width = 50, 1000
+    events.moved.fire()
+    deadline = time.monotonic() + 5
+    while load_window_state(path, DEFAULT) != WindowState(width=1000, height=600, x=50, y=20):
+        assert time.monotonic() < deadline, "the settled state was not saved"
+        time.sleep(0.05)
+    events.maximized.fire()
+    while not load_window_state(path, DEFAULT).maximized:
+        assert time.monotonic() < deadline, "maximising was not saved"
+        time.sleep(0.05)
+    events.closed.fire()
