@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PLAN_ENV = "DESKTOP_BUILD_PLAN"
+# macOS signing, done by PyInstaller while it builds (never `codesign --deep` afterwards):
+# the identity ("Developer ID Application: NAME (TEAMID)") and, optionally, the architecture
+# (arm64, x86_64 or universal2; the running Python's by default).
+CODESIGN_ENV = "DESKTOP_CODESIGN_IDENTITY"
+TARGET_ARCH_ENV = "DESKTOP_TARGET_ARCH"
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
 # Never used by a desktop app's shell: left out for a smaller bundle that starts faster.
@@ -96,6 +101,19 @@ class SpecInputs:
         """Linux: ICU's data (~30 MB) comes with the system's WebKitGTK; don't bundle a second copy."""
         if sys.platform.startswith("linux"):
             analysis.binaries = [e for e in analysis.binaries if not os.path.basename(e[0]).startswith("libicu")]
+
+    @staticmethod
+    def exe_kwargs() -> dict:
+        """macOS: signing under the hardened runtime, with the entitlements a Python app needs
+        there (resources/entitlements.plist), and the target architecture; nothing elsewhere."""
+        if sys.platform != "darwin":
+            return {}
+        identity = os.environ.get(CODESIGN_ENV) or None
+        return {
+            "codesign_identity": identity,
+            "entitlements_file": str(RESOURCES / "entitlements.plist") if identity else None,
+            "target_arch": os.environ.get(TARGET_ARCH_ENV) or None,
+        }
 
     def info_plist(self) -> dict:
         """macOS: the .app's Info.plist entries."""

@@ -36,3 +36,13 @@ def test_every_os_builds_self_tests_and_uploads_an_installer():
     assert text.count("--self-test") == 3
     assert text.count("actions/upload-artifact") == 3
     assert "CI=true python3 scripts/bootstrap.py test" in text  # the README's command
+
+
+def test_windows_and_macos_jobs_have_what_they_need():
+    """Issue 14, item 12: Inno Setup installed before iscc; an Intel Mac beside Apple silicon;
+    signing by PyInstaller (the identity in the environment), never `codesign --deep`."""
+    text = WORKFLOWS[0].read_text()
+    assert text.index("choco install innosetup") < text.index("iscc.exe")
+    assert "runner: macos-14" in text and "runner: macos-15-intel" in text
+    assert "DESKTOP_TARGET_ARCH: ${{ matrix.arch }}" in text
+    assert "DESKTOP_CODESIGN_IDENTITY=" in text and "--deep" not in text

@@ -211,3 +211,34 @@ def test_the_terminate_path_saves_the_window_and_shuts_down(tmp_path):
     window._terminating()
     assert window.closed.is_set() and stopped == ["server"]
     assert load_window_state(state_file, WindowState(width=1, height=1)) == WindowState(width=900, height=700, x=5, y=6)
+
+
+def test_macos_builds_are_signed_by_pyinstaller_with_the_entitlements(monkeypatch):
+    """Not `codesign --deep` afterwards (item 12): PyInstaller signs each binary as it builds."""
+    import plistlib
+
+    from desktop.builder import specfile
+
+    monkeypatch.setattr(specfile.sys, "platform", "darwin")
+    monkeypatch.delenv(specfile.CODESIGN_ENV, raising=False)
+    monkeypatch.setenv(specfile.TARGET_ARCH_ENV, "x86_64")
+    assert specfile.SpecInputs.exe_kwargs() == {"codesign_identity": None, "entitlements_file": None,
+                                                "target_arch": "x86_64"}
+    monkeypatch.setenv(specfile.CODESIGN_ENV, "Developer ID Application: Ana (TEAM1)")
+    kwargs = specfile.SpecInputs.exe_kwargs()
+    entitlements = plistlib.loads(Path(kwargs["entitlements_file"]).read_bytes())
+    assert kwargs["codesign_identity"] == "Developer ID Application: Ana (TEAM1)"
+    assert entitlements["com.apple.security.cs.disable-library-validation"] is True
+    monkeypatch.setattr(specfile.sys, "platform", "linux")
+    assert specfile.SpecInputs.exe_kwargs() == {}
+
+
+def test_the_windows_installer_stays_per_user_and_replaces_old_files():
+    """Item 11: no elevated "all users" override, associations refreshed, the old bundle removed."""
+    from desktop.builder.specfile import RESOURCES
+
+    script = (RESOURCES / "installer.iss").read_text()
+    assert "PrivilegesRequired=lowest" in script and "PrivilegesRequiredOverridesAllowed" not in script
+    assert "ChangesAssociations=yes" in script
+    install_delete = script.split("[InstallDelete]", 1)[1].split("\n[", 1)[0]
+    assert '{app}\\_internal' in install_delete

@@ -29,8 +29,11 @@ AppPublisher={#AppName} developers
 DefaultDirName={localappdata}\Programs\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
+; Per user only: an "install for all users" override would run elevated and write the shortcuts,
+; the file association and the folder into the elevating administrator's profile, not the user's.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; Explorer re-reads the "Open with" entries below at once.
+ChangesAssociations=yes
 OutputDir={#OutputDir}
 OutputBaseFilename={#AppName}-{#AppVersion}-setup
 Compression=lzma2/max
@@ -42,6 +45,10 @@ UninstallDisplayIcon={app}\{#AppName}.exe
 #ifdef IconFile
 SetupIconFile={#IconFile}
 #endif
+
+[InstallDelete]
+; An update replaces the bundle whole: modules the new version no longer has must not linger.
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: recursesubdirs createallsubdirs ignoreversion
