@@ -124,6 +124,8 @@ def hand_over(lock: InstanceLock, files: list[str], timeout: float = HANDOVER_TI
         try:
             info = json.loads(lock.info_path.read_text(encoding="utf-8"))
             pid = info.get("pid")
+            if isinstance(pid, int):  # Windows: only the launch the user just started may raise a window
+                platforms.current().allow_foreground(pid)
             with Client(info["address"], info["family"], authkey=bytes.fromhex(info["key"])) as connection:
                 connection.send_bytes(message)
                 if connection.poll(5) and json.loads(connection.recv_bytes(MAX_MESSAGE)).get("ok"):

@@ -7,6 +7,7 @@ Each backend module provides:
     engine_problem()         why no window should open here (a missing web engine), or None
     on_terminate(f)          run f before the OS ends the app inside the GUI loop (Cocoa's Cmd+Q)
     restrict_to_owner(path)  only the current user may read or change path (beyond POSIX modes)
+    allow_foreground(pid)    a second launch lets the running app (pid) raise its window
     prepare_environment()    set process-wide variables before the GUI toolkit loads
     set_app_identity(id)     name the process after the app id before the toolkit starts (window class)
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)

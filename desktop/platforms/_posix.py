@@ -32,3 +32,7 @@ def channel_address(folder: Path, name: str) -> tuple[str, str]:
 
 def restrict_to_owner(path: Path) -> None:
     """Nothing more to do: the file or folder was made 0600/0700, which POSIX honours."""
+
+
+def allow_foreground(pid: int) -> None:
+    """Any process may raise its window here (the window manager decides): nothing to grant."""

@@ -42,6 +42,10 @@ def on_terminate(callback) -> None:
     """Nothing known to hook: the usual shutdown runs when the loop returns."""
 
 
+def allow_foreground(pid: int) -> None:
+    """Nothing known to grant."""
+
+
 def restrict_to_owner(path: Path) -> None:
     """Nothing known beyond the POSIX modes set at creation."""
 

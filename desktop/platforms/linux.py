@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._posix import channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
+from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
 
 import logging
 import os

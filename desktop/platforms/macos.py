@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from ._posix import channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
+from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
 
 GUI = "cocoa"
 # Kiosk input (blocked keys, exit keys, activity) is wired for GTK only: a kiosk here would send

@@ -93,6 +93,18 @@ def adapt_edge(edge_class, keep_in_window: Callable[[str], bool]) -> None:
 _keep_in_window: Callable[[str], bool] = lambda url: True  # noqa: E731 - replaced by adapt_webview
 
 
+def allow_foreground(pid: int) -> None:
+    """Let process `pid` (the running app) bring its window to the front: Windows gives that
+    right to the process the user just started (this second launch), and without it
+    Form.Activate only flashes the taskbar button."""
+    try:
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(pid)
+    except (AttributeError, OSError):
+        pass
+
+
 def on_terminate(callback) -> None:
     """WinForms' loop returns at logout and shutdown too: the usual shutdown runs."""
 

@@ -43,6 +43,17 @@ def test_a_later_launch_hands_its_files_over(first, data_dir, tmp_path, monkeypa
     assert received.get(timeout=10) == []
 
 
+def test_the_running_app_may_come_to_the_front(first, data_dir, monkeypatch):
+    """Windows gives the foreground to the launch the user started: it hands that right over (issue 14, item 4)."""
+    from desktop import platforms
+
+    allowed = []
+    monkeypatch.setattr(platforms.current(), "allow_foreground", allowed.append)
+    first.listen(lambda files: None)
+    hand_over(InstanceLock(data_dir, "Inkwell"), [])
+    assert allowed == [os.getpid()]
+
+
 def test_the_channel_details_are_private(first, data_dir):
     first.listen(lambda files: None)
     deadline = time.monotonic() + 10
