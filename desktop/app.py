@@ -63,7 +63,8 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
     window = None
     if use_window:
         window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
-                              state_file=None if options.self_test else paths.window_state_file, kiosk=kiosk)
+                              state_file=None if options.self_test else paths.window_state_file, kiosk=kiosk,
+                              log_folder=paths.logs)
         if window.kiosk is not None:
             log.info("kiosk mode: leaving it takes %s, then the exit PIN", kiosk.exit_keys)
             hidden = config["DESKTOP_KIOSK_HIDDEN"]

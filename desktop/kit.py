@@ -67,6 +67,7 @@ class KitSettings:
     first_run: list[str] = field(default_factory=list)  # the app's Flask CLI commands run once per data folder
     config: dict[str, Any] = field(default_factory=dict)  # Flask config keys, with {data}-style placeholders
     env: dict[str, str] = field(default_factory=dict)  # environment set before the app's module is imported
+    menu: dict[str, Any] = field(default_factory=dict)  # the app's menu items, per menu (desktop.menus)
     window: WindowSettings = field(default_factory=WindowSettings)
     bundle: BundleSettings = field(default_factory=BundleSettings)
     root: Path | None = None  # the project folder (source) or the bundle's data folder (frozen)
@@ -177,6 +178,10 @@ def parse_kit_settings(pyproject: dict, *, root: Path | None = None) -> KitSetti
     for key, value in values.get("env", {}).items():
         if not isinstance(value, str):
             raise ConfigError(f"[tool.desktop.env] {key} must be a string, not {value!r}")
+    if "menu" in values:
+        from .menus import parse_menu
+
+        parse_menu(values["menu"])  # wrong items are reported now, not when the window opens
     window = WindowSettings(**_typed(window_table, WindowSettings, "tool.desktop.window"))
     bundle = BundleSettings(**_typed(bundle_table, BundleSettings, "tool.desktop.bundle"))
     for entry in bundle.datas:

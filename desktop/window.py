@@ -17,7 +17,9 @@ from . import platforms
 from .errors import DisplayError
 from .config import KioskConfig
 from .kit import KitSettings
+from .menus import menu_bar, parse_menu
 from .navigation import NavigationPolicy
+from .windowmenu import MenuCommands
 from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, load_window_state, save_window_state
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,10 @@ class NativeWindow:
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
 
     def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None,
-                 state_file: Path | None = None, kiosk: KioskConfig | None = None) -> None:
+                 state_file: Path | None = None, kiosk: KioskConfig | None = None,
+                 log_folder: Path | None = None) -> None:
         self.kit = kit
+        self.log_folder = log_folder  # Help > Open the log folder
         self.url = url  # the first page: the session link
         self.base_url = base_url or url  # the app's origin, with a trailing slash
         self.storage_path = storage_path
@@ -47,6 +51,9 @@ class NativeWindow:
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.navigation = NavigationPolicy(self.base_url, kiosk=self.kiosk is not None)
         self._closing_allowed = self.kiosk is None  # a kiosk ignores its close button
+        # The menu bar: the standard menus with the app's items; a kiosk has none.
+        roles = platforms.current().MENU_ROLES
+        self.menus = menu_bar(kit.name, parse_menu(kit.menu), roles=roles) if self.kiosk is None else ()
         self._flushed = threading.Event()  # the page has saved (or had its chance): the close may go on
         self._minimized = False
         self._flushing = False
@@ -124,6 +131,8 @@ class NativeWindow:
             if on_started is not None:
                 on_started(window)
 
+        menu = platform.install_menu_bar(self._window, self.menus, MenuCommands(self, self.kit, self.log_folder)) \
+            if self.menus else []
         try:
             webview.start(
                 started,
@@ -132,6 +141,7 @@ class NativeWindow:
                 private_mode=False,  # keep web storage, but in our own folder:
                 storage_path=str(self.storage_path),
                 icon=platform.window_icon(icon),
+                menu=menu,
             )
         except webview.WebViewException as exc:
             raise DisplayError(f"cannot open a window: {exc}") from exc
@@ -247,6 +257,27 @@ class NativeWindow:
     def show_path(self, path: str) -> None:
         """Show a page of the app."""
         self._window.load_url(self.base_url + path.lstrip("/"))
+
+    def go_to(self, path: str) -> None:
+        """Show a page of the app once the page shown has saved what the user typed (a menu item)."""
+        if self.loaded.is_set():
+            try:
+                self.flush_page()
+            except Exception:  # noqa: BLE001 - the page may be gone or still loading: go anyway
+                log.debug("could not ask the page to save before leaving it", exc_info=True)
+        self.show_path(path)
+
+    def shows_own_page(self) -> bool:
+        """Whether the window shows a page of the app (never tell another site anything)."""
+        try:
+            return self.navigation.is_own(self._window.get_current_url() or "")
+        except Exception:  # noqa: BLE001 - closing, or no page yet
+            return False
+
+    @property
+    def native_window(self) -> Any:
+        """pywebview's window object (what the platform backends act on)."""
+        return self._window
 
     def reload(self) -> None:
         """Reload the page shown (dev mode, after a change)."""

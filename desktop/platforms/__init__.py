@@ -8,6 +8,10 @@ Each backend module provides:
     on_terminate(f)          run f before the OS ends the app inside the GUI loop (Cocoa's Cmd+Q)
     restrict_to_owner(path)  only the current user may read or change path (beyond POSIX modes)
     allow_foreground(pid)    a second launch lets the running app (pid) raise its window
+    install_menu_bar(w, m, f)  show the menus m (desktop.menus) in window w; f(item) when one is chosen
+    perform_role(w, role)    play a menu role on the web view (edit, zoom, reload); False if not here
+    show_about(w, ...)       the native About box
+    open_folder(path)        show a folder in the file manager
     prepare_environment()    set process-wide variables before the GUI toolkit loads
     set_app_identity(id)     name the process after the app id before the toolkit starts (window class)
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 GUI = None
 KIOSK = False  # no way known here to block keys or see activity
@@ -80,3 +83,27 @@ def try_lock(fd: int) -> bool:
 def channel_address(folder: Path, name: str) -> tuple[str, str]:
     """A Unix socket, the most widely available local channel."""
     return str(folder / f"{name}.sock"), "AF_UNIX"
+
+
+MENU_ROLES = frozenset({"quit", "close"})
+
+
+def install_menu_bar(window, menus, on_item) -> list:
+    """No menus known here (logged once)."""
+    log.info("the app's menu bar is not shown on this system")
+    return []
+
+
+def perform_role(window, role: str) -> bool:
+    """Nothing known here."""
+    return False
+
+
+def show_about(window, *, name: str, version: str, description: str, icon, authors: list[str]) -> None:
+    """No native box known here."""
+    log.info("%s %s", name, version)
+
+
+def open_folder(path: Path) -> None:
+    """No file manager known here."""
+    log.info("the log folder is %s", path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
+from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about  # noqa: F401 - part of the backend interface
 
 import logging
 import os
@@ -13,6 +14,8 @@ from typing import Callable
 
 GUI = "gtk"
 KIOSK = True  # kiosk input is wired here (watch_kiosk_input)
+MENU_ROLES = frozenset({"quit", "close", "undo", "redo", "cut", "copy", "paste", "select-all", "reload", "zoom-in",
+                        "zoom-out", "zoom-reset", "about", "logs"})  # every role (desktop.menus.ROLES)
 
 log = logging.getLogger(__name__)
 

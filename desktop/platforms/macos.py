@@ -164,3 +164,30 @@ def show_error_dialog(title: str, message: str) -> bool:
     except OSError:
         return False
     return True
+
+
+# The menu roles played here: editing and zoom stay with WKWebView's own keys.
+MENU_ROLES = frozenset({"quit", "close", "about", "logs"})
+
+
+def install_menu_bar(window, menus, on_item) -> list:
+    """pywebview draws the menus here (what webview.start takes as `menu`); it binds no keys."""
+    from ..windowmenu import as_pywebview_menus
+
+    return as_pywebview_menus(menus, on_item)
+
+
+def perform_role(window, role: str) -> bool:
+    """No role here acts on the web view (see MENU_ROLES)."""
+    return False
+
+
+def show_about(window, *, name: str, version: str, description: str, icon, authors: list[str]) -> None:
+    """An alert with the name and version."""
+    text = f"{name} {version}" + (f"\n\n{description}" if description else "")
+    threading.Thread(target=show_error_dialog, args=(f"About {name}", text), daemon=True).start()
+
+
+def open_folder(path: Path) -> None:
+    """Show `path` in the Finder."""
+    subprocess.run(["open", str(path)], check=False)

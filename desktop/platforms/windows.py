@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -213,3 +214,34 @@ def channel_address(folder: Path, name: str) -> tuple[str, str]:
     """A named pipe for the single-instance channel, one per data folder."""
     digest = hashlib.sha256(str(folder).lower().encode()).hexdigest()[:16]
     return rf"\\.\pipe\{name}-{digest}", "AF_PIPE"
+
+
+# The menu roles played here: editing and zoom stay with WebView2's own keys.
+MENU_ROLES = frozenset({"quit", "close", "about", "logs"})
+
+
+def install_menu_bar(window, menus, on_item) -> list:
+    """pywebview draws the menus here (what webview.start takes as `menu`); it binds no keys."""
+    from ..windowmenu import as_pywebview_menus
+
+    return as_pywebview_menus(menus, on_item)
+
+
+def perform_role(window, role: str) -> bool:
+    """No role here acts on the web view (see MENU_ROLES)."""
+    return False
+
+
+def show_about(window, *, name: str, version: str, description: str, icon, authors: list[str]) -> None:
+    """A message box with the name and version."""
+    import ctypes
+
+    MB_ICONINFORMATION = 0x40
+    text = f"{name} {version}" + (f"\n\n{description}" if description else "")
+    threading.Thread(target=ctypes.windll.user32.MessageBoxW, args=(None, text, f"About {name}", MB_ICONINFORMATION),
+                     daemon=True).start()
+
+
+def open_folder(path: Path) -> None:
+    """Show `path` in Explorer."""
+    os.startfile(path)  # the user asked for it from the Help menu

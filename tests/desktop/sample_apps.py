@@ -148,3 +148,13 @@ def create_retitling_app():
     app.get("/")(lambda: "<title>First title</title>"
                          "<script>setTimeout(() => { document.title = 'Renamed by the page'; }, 500)</script>")
     return app
+
+
+def create_menu_app():
+    """Three pages for the menu bar to go between; each page shows the menu actions it hears."""
+    app = Flask(__name__)
+    listen = ("<script>addEventListener('desktop:action', e => { document.title = 'heard ' + e.detail.action; })"
+              "</script>")
+    for path, title in (("/", "First"), ("/second", "Second"), ("/third", "Third")):
+        app.add_url_rule(path, title.lower(), lambda title=title: f"<title>{title}</title>{title} page{listen}")
+    return app

@@ -30,6 +30,14 @@
     }
   });
 
+  // The desktop app's menu (View > Search notes) sends its actions as DOM events.
+  window.addEventListener("desktop:action", function (event) {
+    if (event.detail && event.detail.action === "search") {
+      const box = document.querySelector('[data-shortcut="search"]');
+      if (box) { box.focus(); box.select(); }
+    }
+  });
+
   // --- The notebook sidebar (wide windows): filled in once the page shows ---------------------
   const sidebar = document.querySelector("nav.sidebar[data-sidebar]");
   if (sidebar && window.matchMedia("(min-width: 1000px)").matches) {
