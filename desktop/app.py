@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 
 from . import platforms
+from .bridge import NativeBridge
 from .cli import Options
 from .config import KioskConfig, load_instance_config
 from .errors import DisplayError, SelfTestFailed, UsageError
@@ -71,6 +72,8 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
             launch.wrappers.append(lambda app: KioskGate(app, hidden=hidden, app_name=kit.name))
             launch.wrappers.append(lambda app: KioskExit(app, exit_pin=kiosk.exit_pin, on_exit=window.close,
                                                          app_name=kit.name))
+        # The app's calls to desktop.native (notifications) act on this window.
+        launch.on_built.append(NativeBridge(window, kit).attach)
         # Cocoa's Cmd+Q and logout end the process inside the GUI loop: shut down from there too.
         window.shutdown_hooks.append(lambda: _shut_down(server, launch, lock))
     if options.dev:

@@ -7,7 +7,7 @@ import html
 import logging
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .config import InstanceConfig, load_secret_key
 from .errors import DataDirError, DesktopError, FileOpenError
@@ -34,6 +34,7 @@ class AppLaunch:
         self.app = None
         self.error: BaseException | None = None
         self.wrappers: list[Callable[[Callable], Callable]] = []  # WSGI middleware the shell adds
+        self.on_built: list[Callable[[Any], None]] = []  # called with the app before it is served
 
     def open_file(self, path: Path) -> str:
         """Hand a file the user opened with the app to the app's `open_file` hook; return the page to show."""
@@ -52,6 +53,8 @@ class AppLaunch:
         try:
             app = build_app(self._kit, self._paths, self._spec, self._config)
             self.app = app
+            for hook in self.on_built:
+                hook(app)
             wsgi_app = app
             for wrap in self.wrappers:
                 wsgi_app = wrap(wsgi_app)

@@ -267,6 +267,12 @@ class NativeWindow:
                 log.debug("could not ask the page to save before leaving it", exc_info=True)
         self.show_path(path)
 
+    def is_active(self) -> bool:
+        """Whether the window has the keyboard focus (False when that can't be told)."""
+        if self._window is None or self.closed.is_set():
+            return False
+        return bool(platforms.current().window_is_active(self._window))
+
     def shows_own_page(self) -> bool:
         """Whether the window shows a page of the app (never tell another site anything)."""
         try:

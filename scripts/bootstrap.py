@@ -41,8 +41,10 @@ APT_RUN = [
     "xdg-utils",
 ]
 # The tests also drive a virtual display, take screenshots, list windows and use a real browser.
-# The bundle tests run PyInstaller (which needs objdump) and dpkg-deb.
-APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "xdotool", "chromium", "binutils", "iproute2"]
+# The bundle tests run PyInstaller (which needs objdump) and dpkg-deb. The notification tests
+# start a private D-Bus session bus (dbus-daemon) with a test notification server, driven by gdbus.
+APT_TEST = ["xvfb", "xauth", "imagemagick", "x11-utils", "xdotool", "chromium", "binutils", "iproute2",
+            "dbus", "libglib2.0-bin"]
 
 
 def say(message: str) -> None:

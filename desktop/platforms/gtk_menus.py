@@ -137,3 +137,20 @@ def open_folder(path: Path) -> None:
         Gio.AppInfo.launch_default_for_uri(path.as_uri(), None)
     except GLib.Error as exc:
         log.warning("no file manager could show %s: %s", path, exc.message)
+
+
+def window_is_active(window) -> bool | None:
+    """Whether the window has the focus, read on the GUI thread (None if it doesn't answer)."""
+    from gi.repository import GLib
+
+    answer: list[bool] = []
+    answered = threading.Event()
+
+    def read() -> bool:
+        native = window.native
+        answer.append(bool(native is not None and native.is_active()))
+        answered.set()
+        return False
+
+    GLib.idle_add(read)
+    return answer[0] if answered.wait(1.0) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
-from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about  # noqa: F401 - part of the backend interface
+from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, window_is_active  # noqa: F401 - part of the backend interface
 
 import logging
 import os

@@ -191,3 +191,8 @@ def show_about(window, *, name: str, version: str, description: str, icon, autho
 def open_folder(path: Path) -> None:
     """Show `path` in the Finder."""
     subprocess.run(["open", str(path)], check=False)
+
+
+def window_is_active(window) -> bool | None:
+    """Not known here: notifications meant for when the user is away are shown anyway."""
+    return None

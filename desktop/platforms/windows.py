@@ -245,3 +245,8 @@ def show_about(window, *, name: str, version: str, description: str, icon, autho
 def open_folder(path: Path) -> None:
     """Show `path` in Explorer."""
     os.startfile(path)  # the user asked for it from the Help menu
+
+
+def window_is_active(window) -> bool | None:
+    """Not known here: notifications meant for when the user is away are shown anyway."""
+    return None

@@ -158,3 +158,18 @@ def create_menu_app():
     for path, title in (("/", "First"), ("/second", "Second"), ("/third", "Third")):
         app.add_url_rule(path, title.lower(), lambda title=title: f"<title>{title}</title>{title} page{listen}")
     return app
+
+
+def create_notifying_app():
+    """A start page that notifies (as an import finishing would), and the page the notification opens."""
+    app = Flask(__name__)
+
+    @app.get("/")
+    def start():
+        from desktop import native
+
+        shown = native.notify("Import finished", "12 notes imported", url="/second")
+        return f"<title>Notified {shown}</title>start"
+
+    app.get("/second", endpoint="second")(lambda: "<title>Second</title>second")
+    return app

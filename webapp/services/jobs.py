@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from desktop import native
+from flask import Flask, current_app, url_for
 
 MAX_KEPT = 20
 
@@ -46,10 +47,14 @@ def _registry(app: Flask) -> dict[str, Job]:
     return app.extensions.setdefault("inkwell_jobs", {})
 
 
-def start(title: str, work: Callable[[Job], tuple[Any, str]]) -> Job:
-    """Run `work(job)` on a thread inside an app context; it returns (result, message)."""
+def start(title: str, work: Callable[[Job], tuple[Any, str]], *, page_endpoint: str | None = None) -> Job:
+    """Run `work(job)` on a thread inside an app context; it returns (result, message).
+
+    In the desktop app, a notification says when it ends (the user may be elsewhere by then);
+    clicking it shows `page_endpoint` (given `job_id`), the job's progress page."""
     app = current_app._get_current_object()
     job = Job(id=uuid.uuid4().hex, title=title)
+    page = url_for(page_endpoint, job_id=job.id) if page_endpoint else None
     jobs = _registry(app)
     for old in list(jobs)[:-MAX_KEPT]:
         jobs.pop(old)
@@ -64,6 +69,8 @@ def start(title: str, work: Callable[[Job], tuple[Any, str]]) -> Job:
                 app.logger.warning("job %s failed", title, exc_info=not isinstance(exc, ValueError))
                 job.message = str(exc) if isinstance(exc, ValueError) else "it failed unexpectedly; see the log"
                 job.state = "failed"
+            outcome = "finished" if job.state == "finished" else "failed"
+            native.notify(f"{title.capitalize()} {outcome}", job.message, url=page, only_when_away=True)
 
     threading.Thread(target=run, name=f"job-{title}", daemon=True).start()
     return job

@@ -72,7 +72,7 @@ def start_import():
             message += f"; {len(report.problems)} skipped: " + "; ".join(report.problems[:5])
         return report, message + "."
 
-    job = jobs.start("import", work)
+    job = jobs.start("import", work, page_endpoint="transfer.job")
     return redirect(url_for("transfer.job", job_id=job.id))
 
 

@@ -1,0 +1,72 @@
+"""A private D-Bus session bus for a test, with a test notification server on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+SERVER = Path(__file__).with_name("notification_server.py")
+
+
+def dbus_tools_missing() -> str | None:
+    """Why the D-Bus tests can't run here, or None."""
+    missing = [tool for tool in ("dbus-daemon", "gdbus") if not shutil.which(tool)]
+    return f"not installed: {', '.join(missing)}" if missing else None
+
+
+@contextmanager
+def session_bus() -> Iterator[str]:
+    """Start a session bus of our own; yield its address."""
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        address = daemon.stdout.readline().strip()
+        assert address, "dbus-daemon printed no address"
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+        daemon.stdout.close()
+
+
+@contextmanager
+def notification_server(address: str, calls_file: Path) -> Iterator[None]:
+    """org.freedesktop.Notifications on the bus at `address`, recording each notification."""
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address}
+    server = subprocess.Popen([sys.executable, str(SERVER), str(calls_file)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while gdbus(address, "org.freedesktop.Notifications.GetServerInformation").returncode != 0:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, "the test notification server did not come up"
+            time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        server.wait(10)
+        server.stderr.close()
+
+
+def notifications(calls_file: Path) -> list[dict]:
+    """What the server was asked to show."""
+    return [json.loads(line) for line in calls_file.read_text().splitlines()] if calls_file.exists() else []
+
+
+def gdbus(address: str, method: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications",
+                           "--object-path", "/org/freedesktop/Notifications", "--method", method, *args],
+                          env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": address},
+                          capture_output=True, text=True, timeout=30)
+
+
+def click_notification(address: str, notification_id: int) -> None:
+    """What the server sends when the user clicks a notification's body."""
+    result = gdbus(address, "org.freedesktop.Notifications.Test.Click", str(notification_id), "default")
+    assert result.returncode == 0, result.stderr
