@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from . import applinks
 from .errors import FileOpenError
 from .launch import AppLaunch
 
@@ -55,14 +56,16 @@ class Frontdesk:
                 self._front.present()
                 log.info("brought the app to the front")
             for name in files:
-                self._open(Path(name))
+                self._open(name)
 
-    def _open(self, path: Path) -> None:
+    def _open(self, name: str) -> None:
+        """A file (its path, or a file:// URL) or an app link."""
+        file = applinks.as_file(name) if applinks.is_link(name) else Path(name)
         try:
-            page = self._launch.open_file(path)
+            page = self._launch.open_file(file) if file is not None else self._launch.open_link(name)
         except FileOpenError as exc:
             log.warning("%s", exc)
             self._front.alert(str(exc))
             return
-        log.info("opened %s: showing %s", path, page)
+        log.info("opened %s: showing %s", file or "a link", page)
         self._front.show_path(page)

@@ -116,7 +116,10 @@ def hand_over(lock: InstanceLock, files: list[str], timeout: float = HANDOVER_TI
     """Give `files` to the running app and ask it to come to the front; raise AlreadyRunning on silence."""
     from multiprocessing.connection import Client
 
-    message = json.dumps({"files": [str(Path(f).absolute()) for f in files]}).encode()
+    from .applinks import is_link
+
+    # Paths are made absolute here (the running app has another working directory); links stay.
+    message = json.dumps({"files": [f if is_link(f) else str(Path(f).absolute()) for f in files]}).encode()
     deadline = time.monotonic() + timeout
     problem = "it has not opened its channel yet"
     pid = None

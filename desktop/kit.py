@@ -68,6 +68,8 @@ class KitSettings:
     config: dict[str, Any] = field(default_factory=dict)  # Flask config keys, with {data}-style placeholders
     env: dict[str, str] = field(default_factory=dict)  # environment set before the app's module is imported
     menu: dict[str, Any] = field(default_factory=dict)  # the app's menu items, per menu (desktop.menus)
+    url_scheme: str = ""  # app links: 'notes' makes notes://... open pages of the app (desktop.applinks)
+    open_link: str = ""  # 'module:function' mapping an app link to a page of the app; "" : scheme://x -> /x
     window: WindowSettings = field(default_factory=WindowSettings)
     bundle: BundleSettings = field(default_factory=BundleSettings)
     root: Path | None = None  # the project folder (source) or the bundle's data folder (frozen)
@@ -178,6 +180,10 @@ def parse_kit_settings(pyproject: dict, *, root: Path | None = None) -> KitSetti
     for key, value in values.get("env", {}).items():
         if not isinstance(value, str):
             raise ConfigError(f"[tool.desktop.env] {key} must be a string, not {value!r}")
+    if values.get("url_scheme"):
+        from .applinks import check_scheme
+
+        check_scheme(values["url_scheme"])
     if "menu" in values:
         from .menus import parse_menu
 

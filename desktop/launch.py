@@ -48,6 +48,22 @@ class AppLaunch:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise FileOpenError(f"Cannot open {path.name}: {reason}") from exc
 
+    def open_link(self, link: str) -> str:
+        """The page an app link shows (the app's `open_link` hook may map or refuse it)."""
+        from . import applinks
+
+        if self.app is None or not self._kit.url_scheme:
+            raise FileOpenError(f"Refused {applinks.shorten(link)}: {self._kit.name} opens no links.")
+        path = applinks.default_path(link, self._kit.url_scheme)
+        if self._kit.open_link:
+            hook = import_target(self._kit.open_link)
+            try:
+                with self.app.test_request_context("/"):  # the hook may build URLs with url_for()
+                    path = hook(link)
+            except ValueError as exc:
+                raise FileOpenError(f"Refused {applinks.shorten(link)}: {exc}") from exc
+        return applinks.checked_path(path, link)
+
     def run(self) -> None:
         """Build the app and serve it (or the start-up error page)."""
         try:
@@ -90,6 +106,7 @@ def flask_config(kit: KitSettings, paths: AppPaths, instance: InstanceConfig) ->
         **instance.flask,
         "SECRET_KEY": load_secret_key(paths.secret_key_file),
         "DESKTOP": True,
+        "DESKTOP_URL_SCHEME": kit.url_scheme,  # app links (scheme://...), "" if the app has none
         "DESKTOP_CACHE_DIR": str(paths.cache),  # for what the app can rebuild (compiled templates)
     }
 

@@ -117,6 +117,7 @@ def show_about(window, *, name: str, version: str, description: str, icon: Path 
                                  comments=description or None)
         if authors:
             dialog.set_authors(authors)
+        dialog.set_logo_icon_name("application-x-executable")  # replaced by the app's own icon, if any
         if icon is not None:
             try:
                 dialog.set_logo(GdkPixbuf.Pixbuf.new_from_file_at_size(str(icon), 96, 96))

@@ -65,7 +65,7 @@ def test_every_package_installs_runs_and_removes_on_a_clean_debian(inkwell_build
     reports = [json.loads(line) for line in result.stdout.splitlines() if line.startswith('{"ok"')]
     assert [(r["app"], r["ok"]) for r in reports] == [(a[2], True) for a in APPS], output[-4000:]
     entries = output.split("== desktop entries", 1)[1].split("== remove", 1)[0]
-    assert "Exec=inkwell %F" in entries and "MimeType=text/markdown;" in entries
+    assert "Exec=inkwell %U" in entries and "MimeType=text/markdown;x-scheme-handler/inkwell;" in entries
     assert "StartupWMClass=io.github.inkwell" in entries and "StartupWMClass=org.example.ledger" in entries
     assert "left behind" not in output
     kept = output.split("== data kept", 1)[1].split()

@@ -121,20 +121,24 @@ def test_a_page_of_another_site_hears_no_action():
 
 
 @pytest.mark.gui
-def test_the_menu_bar_and_its_keys_drive_the_window(display_env, tmp_path, home, artifacts_dir):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_menu_bar_and_its_keys_drive_the_window(display_env, tmp_path, home, artifacts_dir, theme):
     project = make_project(tmp_path / "menus", "Menus", "sample_apps:create_menu_app", MENU)
     command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(tmp_path / "d")]
 
     def keys(*args: str) -> None:
         subprocess.run(["xdotool", *args], env=display_env, check=True, timeout=30)
 
-    with running(command, env=project_env(display_env, home), cwd=project) as proc:
+    env = project_env(display_env, home)
+    if theme == "dark":
+        env["GTK_THEME"] = "Adwaita:dark"
+    with running(command, env=env, cwd=project) as proc:
         wait_for_window(display_env, "First", timeout=60)
         keys("mousemove", "640", "400")  # keyboard focus follows the pointer without a window manager
         keys("key", "F10")  # the menu bar, from the keyboard: File, Edit, View, Go
         for _ in range(3):
             keys("key", "Right")
-        screenshot(display_env).save(artifacts_dir / "menu-bar-go.png")
+        screenshot(display_env).save(artifacts_dir / f"menu-bar-go-{theme}.png")
         keys("key", "Down", "Return")  # Go > Second page
         wait_for_window(display_env, "Second", timeout=15)
         keys("key", "ctrl+shift+g")  # Go > Third page, by its accelerator
@@ -143,6 +147,12 @@ def test_the_menu_bar_and_its_keys_drive_the_window(display_env, tmp_path, home,
         for key in ("Right", "Right", "Right", "Up", "Return"):  # Go > Ping (the last item)
             keys("key", key)
         wait_for_window(display_env, "heard ping", timeout=15)
+        keys("key", "F10")
+        for key in ("Left", "Up", "Return"):  # Help (the last menu) > About Menus (its last item)
+            keys("key", key)
+        wait_for_window(display_env, "About Menus", timeout=15)
+        screenshot(display_env).save(artifacts_dir / f"menu-about-{theme}.png")
+        keys("key", "Escape")
         proc.send_signal(signal.SIGTERM)
         code, _, err = wait_for_exit(proc, timeout=10)
     assert code == 0, err

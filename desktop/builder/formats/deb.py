@@ -25,6 +25,12 @@ def package_name(kit: KitSettings) -> str:
     return name if len(name) >= 2 else f"{name}-app"
 
 
+def mime_types(kit: KitSettings) -> list[str]:
+    """The files the app opens, and its app links (x-scheme-handler/<scheme>)."""
+    types = [t for t in kit.mime_types.split(";") if t.strip()]
+    return types + ([f"x-scheme-handler/{kit.url_scheme}"] if kit.url_scheme else [])
+
+
 def desktop_entry(kit: KitSettings, command: str, description: str) -> str:
     """The freedesktop.org .desktop file."""
     return "\n".join([
@@ -37,7 +43,7 @@ def desktop_entry(kit: KitSettings, command: str, description: str) -> str:
         "Terminal=false",
         f"Categories={CATEGORIES}",
         f"StartupWMClass={kit.app_id}",  # the window's class is the app id (platforms/linux.py),
-        *([f"MimeType={kit.mime_types.strip(';')};"] if kit.mime_types else []),
+        *([f"MimeType={';'.join(mime_types(kit))};"] if mime_types(kit) else []),
         "",
     ])
 
@@ -57,7 +63,7 @@ def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path)
         launcher.symlink_to(f"/opt/{name}/{kit.name}")
         applications = root / "usr" / "share" / "applications"
         applications.mkdir(parents=True)
-        (applications / f"{kit.app_id}.desktop").write_text(desktop_entry(kit, f"{name} %F", description))
+        (applications / f"{kit.app_id}.desktop").write_text(desktop_entry(kit, f"{name} %U", description))
         for icon in sorted(icons_dir.glob("*x*.png")):
             size = icon.stem
             target = root / "usr" / "share" / "icons" / "hicolor" / size / "apps" / f"{kit.app_id}.png"

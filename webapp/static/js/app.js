@@ -308,21 +308,24 @@
     if (firstError) { firstError.focus({ preventScroll: true }); }
   }
 
-  // --- Copy buttons (a new API token) ------------------------------------------------------------
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    button.addEventListener("click", async function () {
-      try {
-        await navigator.clipboard.writeText(button.dataset.copy);
-      } catch (err) {  // no async clipboard here: select the text and copy it the old way
-        const range = document.createRange();
-        range.selectNodeContents(button.previousElementSibling);
-        const selection = window.getSelection();
-        selection.removeAllRanges();
-        selection.addRange(range);
-        document.execCommand("copy");
-      }
-      button.textContent = "Copied";
-    });
+  // --- Copy buttons (a new API token, a note's app link): wherever they are, the reading pane too
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy);
+    } catch (err) {  // no async clipboard here: copy it the old way, from a hidden text field
+      const scratch = document.createElement("textarea");
+      scratch.value = button.dataset.copy;
+      scratch.setAttribute("readonly", "");
+      scratch.style.position = "fixed";
+      scratch.style.opacity = "0";
+      document.body.appendChild(scratch);
+      scratch.select();
+      document.execCommand("copy");
+      scratch.remove();
+    }
+    button.textContent = "Copied";
   });
 
   // --- Dates in the user's own time zone and locale (the server writes UTC) --------------------
