@@ -68,6 +68,7 @@ class KitSettings:
     config: dict[str, Any] = field(default_factory=dict)  # Flask config keys, with {data}-style placeholders
     env: dict[str, str] = field(default_factory=dict)  # environment set before the app's module is imported
     menu: dict[str, Any] = field(default_factory=dict)  # the app's menu items, per menu (desktop.menus)
+    tray: dict[str, Any] = field(default_factory=dict)  # a tray icon and its menu (desktop.menus.parse_tray)
     url_scheme: str = ""  # app links: 'notes' makes notes://... open pages of the app (desktop.applinks)
     open_link: str = ""  # 'module:function' mapping an app link to a page of the app; "" : scheme://x -> /x
     window: WindowSettings = field(default_factory=WindowSettings)
@@ -184,10 +185,11 @@ def parse_kit_settings(pyproject: dict, *, root: Path | None = None) -> KitSetti
         from .applinks import check_scheme
 
         check_scheme(values["url_scheme"])
-    if "menu" in values:
-        from .menus import parse_menu
+    if "menu" in values or "tray" in values:
+        from .menus import parse_menu, parse_tray
 
-        parse_menu(values["menu"])  # wrong items are reported now, not when the window opens
+        parse_menu(values.get("menu", {}))  # wrong items are reported now, not when the window opens
+        parse_tray(values.get("tray"))
     window = WindowSettings(**_typed(window_table, WindowSettings, "tool.desktop.window"))
     bundle = BundleSettings(**_typed(bundle_table, BundleSettings, "tool.desktop.bundle"))
     for entry in bundle.datas:

@@ -38,6 +38,7 @@ ROLES = {  # role: (default label, default accelerator)
     "zoom-reset": ("Actual size", "CmdOrCtrl+0"),
     "about": ("About {name}", ""),
     "logs": ("Open the log folder", ""),
+    "toggle-window": ("Show or hide {name}", ""),
 }
 # The web view handles these keys itself (in text fields, in editors with their own undo): the
 # menu shows the key, but binding it in the toolkit would take it from the page.
@@ -117,6 +118,37 @@ def _parse_item(item: Any, where: str) -> MenuItem:
     if values["accelerator"]:
         gtk_accelerator(values["accelerator"], where)  # checked now, not when the window opens
     return MenuItem(**values)
+
+
+@dataclass(frozen=True)
+class Tray:
+    """[tool.desktop.tray]: an icon in the system tray with its own menu."""
+
+    items: tuple[MenuItem, ...] = ()
+    close_to_tray: bool = False  # the window's close button hides it; Quit (menu, tray, Ctrl+Q) ends the app
+
+    def menu(self, app_name: str) -> tuple[MenuItem, ...]:
+        """Show/hide the window, the app's items, Quit."""
+        own = self.items + (SEPARATOR,) if self.items else ()
+        return (role_item("toggle-window", app_name), SEPARATOR) + own + (role_item("quit", app_name),)
+
+
+def parse_tray(table: Any, where: str = "tool.desktop.tray") -> Tray | None:
+    """The tray settings, or None when the app has no tray."""
+    if not table:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{where}] must be a table: enabled = true, items = [...], close_to_tray = false")
+    unknown = set(table) - {"enabled", "items", "close_to_tray"}
+    if unknown:
+        raise ConfigError(f"[{where}] unknown key(s) {', '.join(sorted(unknown))}; known: close_to_tray, enabled, items")
+    for key in ("enabled", "close_to_tray"):
+        if not isinstance(table.get(key, False), bool):
+            raise ConfigError(f"[{where}] {key} must be true or false")
+    if not table.get("enabled", True):
+        return None
+    items = parse_menu({"items": table.get("items", [])}, where)["items"]
+    return Tray(items=items, close_to_tray=table.get("close_to_tray", False))
 
 
 def is_app_path(url: str) -> bool:

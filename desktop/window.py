@@ -6,10 +6,8 @@ of other parts never load a GUI toolkit.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,26 +15,15 @@ from . import platforms
 from .errors import DisplayError
 from .config import KioskConfig
 from .kit import KitSettings
-from .menus import menu_bar, parse_menu
+from .menus import menu_bar, parse_menu, parse_tray
 from .navigation import NavigationPolicy
+from .page import PageControl
 from .windowmenu import MenuCommands
 from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, load_window_state, save_window_state
 
 log = logging.getLogger(__name__)
 
-# Before the window closes (close button, Ctrl+Q, SIGTERM, kiosk exit, logout), the page may save
-# what the user typed: the shell calls its `window.desktopFlush()` (which may return a Promise)
-# and waits for it, up to FLUSH_SECONDS. A page without one closes at once. No "Leave page?".
-FLUSH_SECONDS = 3.0
-FLUSH_JS = (
-    "window.__desktopFlushed = false;"
-    "Promise.resolve(typeof window.desktopFlush === 'function' ? window.desktopFlush() : null)"
-    ".catch(() => null).then(() => { window.__desktopFlushed = true; });"
-    "'asked';"  # a plain value: WebKit can't hand a Promise back to pywebview (an error in the log)
-)
-
-
-class NativeWindow:
+class NativeWindow(PageControl):
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
 
     def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None,
@@ -54,6 +41,10 @@ class NativeWindow:
         # The menu bar: the standard menus with the app's items; a kiosk has none.
         roles = platforms.current().MENU_ROLES
         self.menus = menu_bar(kit.name, parse_menu(kit.menu), roles=roles) if self.kiosk is None else ()
+        self.tray = parse_tray(kit.tray) if self.kiosk is None else None
+        self._tray_shown = False
+        self._hidden = False  # hidden to the tray
+        self._quitting = False  # Quit, Ctrl+Q, SIGTERM: the close button no longer hides to the tray
         self._flushed = threading.Event()  # the page has saved (or had its chance): the close may go on
         self._minimized = False
         self._flushing = False
@@ -128,6 +119,10 @@ class NativeWindow:
         log.debug("starting the GUI loop (%s)", platform.GUI)
         def started(window: NativeWindow) -> None:
             platform.follow_page_title(window._window)
+            if self.tray is not None:
+                self._tray_shown = platform.install_tray(
+                    window._window, app_id=self.kit.app_id, title=self.kit.window.title, icon=self.kit.icon_path(),
+                    items=self.tray.menu(self.kit.name), on_item=MenuCommands(self, self.kit, self.log_folder))
             if on_started is not None:
                 on_started(window)
 
@@ -153,6 +148,9 @@ class NativeWindow:
         """pywebview's closing event (GUI thread): go on only once the page has saved its edits."""
         if not self._closing_allowed:
             return False  # a kiosk: only its exit closes it
+        if self.tray is not None and self.tray.close_to_tray and self._tray_shown and not self._quitting:
+            threading.Thread(target=self.toggle_visibility, name="hide-to-tray", daemon=True).start()
+            return False  # the close button hides the window; the tray brings it back
         if self._flushed.is_set() or not self.loaded.is_set():
             return True
         if not self._flushing:  # ask the page on another thread: it needs this GUI loop to answer
@@ -169,19 +167,6 @@ class NativeWindow:
             self._flushed.set()
             if not self.closed.is_set():
                 self._window.destroy()
-
-    def flush_page(self, timeout: float | None = None) -> bool:
-        """Ask the page to save what the user typed (`window.desktopFlush()`) and wait for it."""
-        timeout = FLUSH_SECONDS if timeout is None else timeout
-        started = time.monotonic()
-        self.run_js(FLUSH_JS)
-        done = self.wait_for_js("window.__desktopFlushed === true", timeout=timeout, interval=0.01)
-        elapsed = (time.monotonic() - started) * 1000
-        if done:
-            log.info("the page saved its edits in %.0f ms before closing", elapsed)
-        else:
-            log.warning("the page did not finish saving within %.1f s: closing anyway", timeout)
-        return done
 
     def _initial_state(self, webview) -> WindowState:
         """Where the window opens: as the user left it, brought back onto a screen if need be."""
@@ -211,35 +196,6 @@ class NativeWindow:
         except Exception:  # noqa: BLE001 - a title is cosmetic; the page may be navigating away
             log.debug("could not copy the page title to the window", exc_info=True)
 
-    def wait_loaded(self, timeout: float) -> bool:
-        """Wait until the page has loaded (True), or until the window closed or `timeout` passed (False).
-
-        Never only on `loaded`: pywebview's start-up thread is not a daemon, so a wait that outlived a
-        window closed before its first page loaded (Ctrl+C at once) would keep the process alive."""
-        deadline = time.monotonic() + timeout
-        while not self.loaded.is_set():
-            if self.closed.wait(0.05) or time.monotonic() > deadline:
-                return self.loaded.is_set()
-        return True
-
-    def run_js(self, script: str) -> Any:
-        """Run JavaScript in the page as is and return its last value (as pywebview converts it).
-
-        pywebview's evaluate_js() wraps scripts in eval(), which a strict Content-Security-Policy
-        (no 'unsafe-eval', as our webapp sends) refuses; run_js() hands the script to the engine.
-        """
-        return self._window.run_js(script)
-
-    def wait_for_js(self, condition: str, *, timeout: float = 10.0, interval: float = 0.02) -> bool:
-        """Poll the JavaScript expression `condition` until it is true or `timeout` passes."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if str(self.run_js(f"String(Boolean({condition}))")).lower() == "true":
-                return True
-            if self.closed.wait(interval):
-                return False
-        return False
-
     def _on_minimized(self) -> None:
         self._minimized = True
 
@@ -248,24 +204,28 @@ class NativeWindow:
 
     def present(self) -> None:
         """Bring the window to the front, un-minimising it only if it is minimised: restore() on a
-        maximised window would un-maximise it (WinForms sets Normal)."""
+        maximised window would un-maximise it (WinForms sets Normal). A window hidden to the tray
+        shows again."""
         if self._window is not None and not self.closed.is_set():
+            self._hidden = False
             if self._minimized:
                 self._window.restore()
             self._window.show()
 
-    def show_path(self, path: str) -> None:
-        """Show a page of the app."""
-        self._window.load_url(self.base_url + path.lstrip("/"))
+    def toggle_visibility(self) -> None:
+        """Hide the window to the tray, or show it again (the tray's first item)."""
+        if self._window is None or self.closed.is_set():
+            return
+        if self._hidden:
+            self.present()
+        else:
+            self._hidden = True
+            self._window.hide()
+            log.info("the window is hidden in the tray")
 
-    def go_to(self, path: str) -> None:
-        """Show a page of the app once the page shown has saved what the user typed (a menu item)."""
-        if self.loaded.is_set():
-            try:
-                self.flush_page()
-            except Exception:  # noqa: BLE001 - the page may be gone or still loading: go anyway
-                log.debug("could not ask the page to save before leaving it", exc_info=True)
-        self.show_path(path)
+    @property
+    def hidden(self) -> bool:
+        return self._hidden
 
     def is_active(self) -> bool:
         """Whether the window has the keyboard focus (False when that can't be told)."""
@@ -273,31 +233,10 @@ class NativeWindow:
             return False
         return bool(platforms.current().window_is_active(self._window))
 
-    def shows_own_page(self) -> bool:
-        """Whether the window shows a page of the app (never tell another site anything)."""
-        try:
-            return self.navigation.is_own(self._window.get_current_url() or "")
-        except Exception:  # noqa: BLE001 - closing, or no page yet
-            return False
-
     @property
     def native_window(self) -> Any:
         """pywebview's window object (what the platform backends act on)."""
         return self._window
-
-    def reload(self) -> None:
-        """Reload the page shown (dev mode, after a change)."""
-        if self._window is not None and self.loaded.is_set() and not self.closed.is_set():
-            self.run_js("location.reload()")
-
-    def alert(self, message: str) -> None:
-        """Tell the user something in a modal message over the page (returns at once)."""
-        script = f"alert({json.dumps(message)})"
-        threading.Thread(target=self.run_js, args=(script,), name="window-alert", daemon=True).start()
-
-    def current_url(self) -> str | None:
-        """The address of the page shown."""
-        return self._window.get_current_url() if self._window is not None else None
 
     def watch_kiosk_input(self, *, on_exit_keys: Callable[[], None], on_activity: Callable[[], None]) -> None:
         """Kiosk mode: hand keyboard and pointer activity to the shell (call once the window exists)."""
@@ -337,6 +276,7 @@ class NativeWindow:
     def close(self) -> None:
         """Close the window (safe from any thread, and more than once)."""
         self._closing_allowed = True
+        self._quitting = True
         if self._window is not None and not self.closed.is_set():
             if self._tracker is not None:  # a move just before Ctrl+C or logout still counts
                 # Bounded: with a modal dialog up, the GUI loop may not answer in time.

@@ -38,8 +38,12 @@ class MenuCommands:
 
     def _do(self, item: MenuItem) -> None:
         platform = platforms.current()
+        if (item.url or item.action) and self.window.hidden:
+            self.window.present()  # a tray item: show the window it acts on
         if item.url:
             self.window.go_to(item.url)
+        elif item.role == "toggle-window":
+            self.window.toggle_visibility()
         elif item.action:
             if self.window.shows_own_page():
                 self.window.run_js(ACTION_EVENT_JS % json.dumps(item.action))

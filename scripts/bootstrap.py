@@ -39,6 +39,7 @@ APT_RUN = [
     "python3-dev",
     "python3-venv",
     "xdg-utils",
+    "gir1.2-ayatanaappindicator3-0.1",  # the tray icon (StatusNotifierItem)
 ]
 # The tests also drive a virtual display, take screenshots, list windows and use a real browser.
 # The bundle tests run PyInstaller (which needs objdump) and dpkg-deb. The notification tests

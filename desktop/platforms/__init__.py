@@ -13,6 +13,7 @@ Each backend module provides:
     show_about(w, ...)       the native About box
     open_folder(path)        show a folder in the file manager
     window_is_active(w)      whether the window has the focus (None: can't tell)
+    install_tray(w, ...)     the app's icon in the system tray with its menu; False if none here
     prepare_environment()    set process-wide variables before the GUI toolkit loads
     set_app_identity(id)     name the process after the app id before the toolkit starts (window class)
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)

@@ -112,3 +112,9 @@ def open_folder(path: Path) -> None:
 def window_is_active(window) -> bool | None:
     """Not known here: notifications meant for when the user is away are shown anyway."""
     return None
+
+
+def install_tray(window, *, app_id: str, title: str, icon, items, on_item) -> bool:
+    """No tray icon on this system yet: the app runs without one (logged)."""
+    log.info("no tray icon on this system yet")
+    return False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
 from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, window_is_active  # noqa: F401 - part of the backend interface
+from .gtk_tray import install_tray  # noqa: F401 - part of the backend interface
 
 import logging
 import os
@@ -15,7 +16,7 @@ from typing import Callable
 GUI = "gtk"
 KIOSK = True  # kiosk input is wired here (watch_kiosk_input)
 MENU_ROLES = frozenset({"quit", "close", "undo", "redo", "cut", "copy", "paste", "select-all", "reload", "zoom-in",
-                        "zoom-out", "zoom-reset", "about", "logs"})  # every role (desktop.menus.ROLES)
+                        "zoom-out", "zoom-reset", "about", "logs", "toggle-window"})  # every role (desktop.menus.ROLES)
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -14,8 +15,8 @@ from desktop.kit import parse_kit_settings
 from desktop.menus import MenuItem, gtk_accelerator, menu_bar, parse_menu
 from desktop.windowmenu import MenuCommands
 from tests.desktop.test_hosted_project import make_project, project_env
-from tests.support.processes import running, wait_for_exit
-from tests.support.screen import screenshot, wait_for_window
+from tests.support.processes import running, wait_for, wait_for_exit
+from tests.support.screen import screenshot, wait_for_window, window_is_shown
 
 MENU = """
 [tool.desktop.menu]
@@ -74,6 +75,8 @@ def test_wrong_menu_items_are_refused_when_the_settings_are_read(item, message):
 
 
 class FakeWindow:
+    hidden = False
+
     def __init__(self, own_page: bool = True) -> None:
         self.own_page, self.calls, self.native_window = own_page, [], object()
         self.loaded = type("Loaded", (), {"is_set": lambda self: True})()
@@ -155,4 +158,50 @@ def test_the_menu_bar_and_its_keys_drive_the_window(display_env, tmp_path, home,
         keys("key", "Escape")
         proc.send_signal(signal.SIGTERM)
         code, _, err = wait_for_exit(proc, timeout=10)
+    assert code == 0, err
+
+
+TRAY = """
+[tool.desktop.tray]
+close_to_tray = true
+items = [{ label = "Third page", url = "/third" }]
+"""
+
+
+def test_the_tray_menu_shows_hides_acts_and_quits():
+    from desktop.menus import parse_tray
+
+    tray = parse_tray({"close_to_tray": True, "items": [{"label": "New note", "url": "/notes/new"}]})
+    labels = [item.label for item in tray.menu("Notes") if not item.separator]
+    assert labels == ["Show or hide Notes", "New note", "Quit"] and tray.close_to_tray
+    assert parse_tray({"enabled": False}) is None and parse_tray({}) is None
+    with pytest.raises(ConfigError, match="close_to_tray"):
+        parse_tray({"close_to_tray": "yes"})
+
+
+@pytest.mark.gui
+def test_the_tray_icon_registers_with_the_desktop_and_its_menu_drives_the_app(display_env, tmp_path, home):
+    from tests.conftest import need
+    from tests.support.dbus import click_tray_item, dbus_tools_missing, session_bus, tray_host, tray_menu
+
+    need(dbus_tools_missing() is None, dbus_tools_missing() or "")
+    project = make_project(tmp_path / "tray", "Tray", "sample_apps:create_menu_app", TRAY)
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(tmp_path / "d")]
+    items_file = tmp_path / "tray.jsonl"
+    with session_bus() as address, tray_host(address, items_file):
+        env = {**project_env(display_env, home), "DBUS_SESSION_BUS_ADDRESS": address}
+        with running(command, env=env, cwd=project) as proc:
+            wait_for_window(display_env, "First", timeout=60)
+            wait_for(lambda: items_file.exists() and items_file.read_text().strip(), timeout=15)
+            item = json.loads(items_file.read_text().splitlines()[0])
+            menu = tray_menu(address, item)
+            assert {"Show or hide Tray", "Third page", "Quit"} <= set(menu), menu
+            click_tray_item(address, item, menu, "Third page")
+            wait_for_window(display_env, "Third", timeout=15)
+            click_tray_item(address, item, menu, "Show or hide Tray")
+            wait_for(lambda: not window_is_shown(display_env, "Third"), timeout=15)  # hidden in the tray
+            click_tray_item(address, item, menu, "Show or hide Tray")
+            wait_for(lambda: window_is_shown(display_env, "Third"), timeout=15)
+            click_tray_item(address, item, menu, "Quit")
+            code, _, err = wait_for_exit(proc, timeout=15)
     assert code == 0, err

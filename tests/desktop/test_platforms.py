@@ -28,7 +28,7 @@ def test_every_backend_offers_the_same_interface():
 def test_the_new_parts_of_the_interface_are_everywhere():
     names = {"KIOSK", "prepare_console", "engine_problem", "on_terminate", "restrict_to_owner", "allow_foreground",
              "MENU_ROLES", "install_menu_bar", "perform_role", "show_about", "open_folder",
-             "window_is_active"}
+             "window_is_active", "install_tray"}
     for backend in (linux, windows, macos, fallback):
         assert names <= set(vars(backend)), (backend.__name__, names - set(vars(backend)))
     assert linux.KIOSK and not windows.KIOSK and not macos.KIOSK and not fallback.KIOSK

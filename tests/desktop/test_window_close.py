@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+from desktop import page as page_module
 from desktop import window as window_module
 from desktop.kit import KitSettings
 from desktop.window import NativeWindow
@@ -57,7 +58,7 @@ def test_closing_waits_for_the_page_to_save(tmp_path):
 
 
 def test_a_page_that_never_finishes_saving_cannot_keep_the_window_open(tmp_path, monkeypatch):
-    monkeypatch.setattr(window_module, "FLUSH_SECONDS", 0.5)
+    monkeypatch.setattr(page_module, "FLUSH_SECONDS", 0.5)
     fake = FakePywebviewWindow(page_saves_in=None)
     window = window_with(fake, tmp_path)
     monkeypatch.setattr(window_module.platforms.current(), "close_modal_dialogs", lambda: None)  # no GTK here
@@ -96,3 +97,23 @@ def test_a_second_launch_brings_the_window_forward_without_unmaximising_it(tmp_p
     window._on_restored()
     window.present()
     assert fake.calls[-1:] == ["show"] and fake.calls.count("restore") == 1
+
+
+def test_with_close_to_tray_the_close_button_hides_and_quit_closes(tmp_path, monkeypatch):
+    from desktop.kit import KitSettings
+
+    fake = FakePywebviewWindow(page_saves_in=0.0)
+    hidden = threading.Event()
+    fake.hide = hidden.set
+    kit = KitSettings(name="Notes", factory="x:y", tray={"close_to_tray": True})
+    window = NativeWindow(kit, "http://127.0.0.1:1/", storage_path=tmp_path)
+    window._window = fake
+    fake.closing_handlers.append(window._on_closing)
+    fake.on_closed = window.closed.set
+    window.loaded.set()
+    window._tray_shown = True  # the desktop shows tray icons
+    fake.destroy()  # the window's close button
+    assert hidden.wait(5) and not window.closed.is_set() and window.hidden
+    monkeypatch.setattr(window_module.platforms.current(), "close_modal_dialogs", lambda: None)
+    threading.Thread(target=window.close).start()  # Quit (the tray's, the menu's, Ctrl+Q)
+    assert window.closed.wait(5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 SERVER = Path(__file__).with_name("notification_server.py")
+TRAY_HOST = Path(__file__).with_name("tray_host.py")
 
 
 def dbus_tools_missing() -> str | None:
@@ -69,4 +71,49 @@ def gdbus(address: str, method: str, *args: str) -> subprocess.CompletedProcess:
 def click_notification(address: str, notification_id: int) -> None:
     """What the server sends when the user clicks a notification's body."""
     result = gdbus(address, "org.freedesktop.Notifications.Test.Click", str(notification_id), "default")
+    assert result.returncode == 0, result.stderr
+
+
+@contextmanager
+def tray_host(address: str, items_file: Path) -> Iterator[None]:
+    """A StatusNotifierWatcher (a desktop's tray) on the bus at `address`, recording each tray icon."""
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address}
+    host = subprocess.Popen([sys.executable, str(TRAY_HOST), str(items_file)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while call(address, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
+                   "org.freedesktop.DBus.Properties.Get", "org.kde.StatusNotifierWatcher",
+                   "ProtocolVersion").returncode != 0:
+            assert host.poll() is None, host.stderr.read().decode()
+            assert time.monotonic() < deadline, "the test tray did not come up"
+            time.sleep(0.1)
+        yield
+    finally:
+        host.terminate()
+        host.wait(10)
+        host.stderr.close()
+
+
+def call(address: str, dest: str, path: str, method: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["gdbus", "call", "--session", "--dest", dest, "--object-path", path, "--method", method,
+                           *args], env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": address},
+                          capture_output=True, text=True, timeout=30)
+
+
+def tray_menu(address: str, item: dict) -> dict[str, int]:
+    """The labels of a tray icon's menu (com.canonical.dbusmenu), with their ids."""
+    menu = call(address, item["sender"], item["path"], "org.freedesktop.DBus.Properties.Get",
+                "org.kde.StatusNotifierItem", "Menu")
+    assert menu.returncode == 0, menu.stderr
+    menu_path = re.search(r"objectpath '([^']+)'", menu.stdout).group(1)
+    layout = call(address, item["sender"], menu_path, "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "[]")
+    assert layout.returncode == 0, layout.stderr
+    entries = re.findall(r"\((?:int32 )?(\d+), \{[^}]*'label': <'([^']*)'>", layout.stdout)
+    return {label.replace("_", ""): int(number) for number, label in entries} | {"__menu__": menu_path}
+
+
+def click_tray_item(address: str, item: dict, menu: dict[str, int], label: str) -> None:
+    """What the panel sends when the user picks `label` in the tray icon's menu."""
+    result = call(address, item["sender"], menu["__menu__"], "com.canonical.dbusmenu.Event", str(menu[label]),
+                  "clicked", "<int32 0>", "0")
     assert result.returncode == 0, result.stderr

@@ -76,3 +76,10 @@ def wait_for_geometry(env: dict, title: str, expected: tuple[int, int, int, int]
         if time.monotonic() > deadline:
             raise AssertionError(f"window {title!r} is at {geometry}, expected {expected}")
         time.sleep(0.1)
+
+
+def window_is_shown(env: dict, title: str) -> bool:
+    """Whether a window called `title` is mapped (shown), not only made (xdotool --onlyvisible)."""
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{re.escape(title)}$"], env=env,
+                           capture_output=True, text=True, timeout=30)
+    return bool(found.stdout.strip())

@@ -16,6 +16,7 @@ from ...kit import KitSettings
 
 # gir1.2-webkit2-4.1 brings the WebKit2, JavaScriptCore and Soup typelibs (and GTK's through its own).
 DEPENDS = "libwebkit2gtk-4.1-0, gir1.2-webkit2-4.1, libgtk-3-0, libglib2.0-0"
+RECOMMENDS = "gir1.2-ayatanaappindicator3-0.1"  # the tray icon ([tool.desktop.tray]); the app runs without it
 CATEGORIES = "Office;Utility;"
 
 
@@ -78,6 +79,7 @@ def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path)
             f"Architecture: {arch}",
             f"Maintainer: {maintainer}",
             f"Depends: {DEPENDS}",
+            *([f"Recommends: {RECOMMENDS}"] if kit.tray else []),
             f"Installed-Size: {installed_kib}",
             "Section: utils",
             "Priority: optional",
