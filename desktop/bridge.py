@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .kit import KitSettings
@@ -37,6 +38,24 @@ class NativeBridge:
             threading.Thread(target=self._show, args=(url,), name="notification-click", daemon=True).start()
 
         return self.notifier.send(title, body, on_clicked=clicked)
+
+    def open_dialog(self, kind: str, *, directory: Path | None, file_types: tuple[str, ...], save_name: str,
+                    multiple: bool) -> list[Path]:
+        import webview
+
+        dialog_type = {"open": webview.FileDialog.OPEN, "save": webview.FileDialog.SAVE,
+                       "folder": webview.FileDialog.FOLDER}[kind]
+        window = self.window.native_window
+        if window is None or self.window.closed.is_set():
+            return []
+        self.window.present()  # the dialog belongs over the window the user is looking at
+        chosen = window.create_file_dialog(dialog_type, str(directory or ""), multiple, save_name, file_types)
+        if not chosen:
+            log.info("the %s dialog was cancelled", kind)
+            return []
+        paths = [Path(chosen)] if isinstance(chosen, str) else [Path(path) for path in chosen]
+        log.info("the %s dialog chose %d path(s)", kind, len(paths))  # which ones stays the user's business
+        return paths
 
     def _show(self, url: str | None) -> None:
         log.info("notification clicked: the window comes to the front%s", f" at {url}" if url else "")

@@ -173,3 +173,27 @@ def create_notifying_app():
 
     app.get("/second", endpoint="second")(lambda: "<title>Second</title>second")
     return app
+
+
+def create_dialog_app():
+    """A page whose form asks the server to save a report where the user chooses."""
+    from flask import request
+
+    app = Flask(__name__)
+
+    @app.get("/")
+    def start():
+        return ("<title>Report</title><form method=post action=/save><button id=save>Save report</button></form>"
+                "<script>setTimeout(() => document.getElementById('save').click(), 300)</script>")
+
+    @app.post("/save")
+    def save():
+        from desktop import native
+
+        chosen = native.open_dialog("save", save_name="report.txt", file_types=("Text (*.txt)",))
+        if not chosen:
+            return "<title>Not saved</title>"
+        chosen[0].write_text(f"report for {request.remote_addr}\n")
+        return f"<title>Saved {chosen[0].name}</title>"
+
+    return app

@@ -75,3 +75,37 @@ def test_a_notification_for_when_the_user_is_away_waits_for_the_window_to_lose_t
     bridge.window.active = False
     assert bridge.notify("Import finished", "", url=None, only_when_away=True) is True
     assert sent == ["Reminder", "Import finished"]
+
+
+def test_outside_the_window_a_dialog_chooses_nothing(caplog):
+    app = Flask(__name__)
+    caplog.set_level(logging.INFO, logger="desktop.native")
+    with app.app_context():
+        assert native.open_dialog("save", save_name="x.txt") == []
+    with pytest.raises(ValueError, match="'open', 'save' or 'folder'"):
+        native.open_dialog("delete")
+    assert "no dialog is shown" in caplog.text
+
+
+@pytest.mark.gui
+def test_the_server_asks_the_user_where_to_save_with_the_systems_dialog(display_env, tmp_path, home, artifacts_dir):
+    import subprocess
+
+    from tests.support.screen import screenshot
+
+    project = make_project(tmp_path / "dialog", "Dialog", "sample_apps:create_dialog_app")
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(tmp_path / "d")]
+    target = tmp_path / "chosen" / "my-report.txt"
+    target.parent.mkdir()
+    with running(command, env=project_env(display_env, home), cwd=project) as proc:
+        wait_for_window(display_env, "Save file", timeout=60)  # GTK's own save dialog, over the window
+        screenshot(display_env).save(artifacts_dir / "native-save-dialog.png")
+        # Keyboard focus follows the pointer without a window manager: into the dialog's name field.
+        for args in (["mousemove", "640", "400"], ["key", "ctrl+a"], ["type", "--delay", "5", str(target)],
+                     ["key", "Return"]):
+            subprocess.run(["xdotool", *args], env=display_env, check=True, timeout=30)
+        wait_for_window(display_env, "Saved my-report.txt", timeout=15)
+        proc.send_signal(signal.SIGTERM)
+        code, _, err = wait_for_exit(proc, timeout=10)
+    assert code == 0, err
+    assert target.read_text() == "report for 127.0.0.1\n"  # written by the server, where the user chose

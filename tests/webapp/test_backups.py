@@ -204,3 +204,26 @@ def test_a_restore_can_be_undone_from_the_backups_page(app, client):
         assert kept.notes == 2
     client.post("/settings/backups/restore", data={"name": kept.name})
     assert sorted(listed(client, "/")) == ["After the backup", "Before the backup"]  # undone
+
+
+def test_the_desktop_app_saves_a_copy_where_the_user_chooses(app, client, tmp_path, monkeypatch):
+    from desktop import native
+
+    from webapp.services import backups
+
+    client.post("/settings/backups/", data={})
+    with app.app_context():
+        name = backups.list_backups()[0].name
+    assert b"Save a copy" not in client.get("/settings/backups/").data  # a web page: no system dialog
+    app.config["DESKTOP"] = True
+    assert b"Save a copy" in client.get("/settings/backups/").data
+    target = tmp_path / "usb" / "notes-copy.sqlite3"
+    target.parent.mkdir()
+    monkeypatch.setattr(native, "open_dialog", lambda kind, **kw: [target] if kind == "save" else [])
+    page = client.post("/settings/backups/save-copy", data={"name": name}, follow_redirects=True)
+    assert "Saved a copy as notes-copy.sqlite3." in page.get_data(as_text=True)
+    assert target.read_bytes()[:16] == b"SQLite format 3\x00"
+    monkeypatch.setattr(native, "open_dialog", lambda kind, **kw: [])  # cancelled
+    client.post("/settings/backups/save-copy", data={"name": name})
+    page = client.post("/settings/backups/save-copy", data={"name": "../../etc/passwd"}, follow_redirects=True)
+    assert "there is no backup called" in page.get_data(as_text=True)

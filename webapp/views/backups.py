@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+
+from desktop import native
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from jinja2.filters import do_filesizeformat
 
@@ -43,3 +46,25 @@ def restore():
         return redirect(url_for("backups.index"))
     flash(f"Restored. Your notes as they were just before are kept in {kept.name}.", "success")
     return redirect(url_for("notes.index"))
+
+
+@bp.post("/save-copy")
+def save_copy():
+    """Desktop app: save a copy of a backup where the user chooses (the system's save dialog), for
+    another disk or another computer. The page never learns the path; the flash names the file."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        backup = backups.find(request.form.get("name", ""))
+    except backups.BackupError as exc:
+        flash(f"Nothing was saved: {exc}.", "error")
+        return redirect(url_for("backups.index"))
+    chosen = native.open_dialog("save", save_name=backup.name, file_types=("Inkwell backup (*.sqlite3)",))
+    if chosen:
+        try:
+            shutil.copyfile(backup.path, chosen[0])
+        except OSError as exc:
+            flash(f"The copy could not be saved: {exc.strerror or exc}.", "error")
+        else:
+            flash(f"Saved a copy as {chosen[0].name}.", "success")
+    return redirect(url_for("backups.index"))
