@@ -64,8 +64,8 @@ class AppPaths:
     def create(self) -> None:
         """Create the directories (owner-only where the OS supports it)."""
         for folder in (self.data, self.config, self.logs, self.cache):
-            made = not folder.exists()
             try:
+                made = not folder.exists()
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise DataDirError(f"cannot create {folder}: {exc.strerror}") from exc
