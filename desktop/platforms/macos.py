@@ -11,6 +11,8 @@ from typing import Callable
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
 
+from ._pywebview_menus import MENU_ROLES, install_menu_bar, perform_role  # noqa: F401 - part of the backend interface
+
 GUI = "cocoa"
 # Kiosk input (blocked keys, exit keys, activity) is wired for GTK only: a kiosk here would send
 # its user home mid-task and leave no way out, so `--kiosk` is refused until it is.
@@ -164,22 +166,6 @@ def show_error_dialog(title: str, message: str) -> bool:
     except OSError:
         return False
     return True
-
-
-# The menu roles played here: editing and zoom stay with WKWebView's own keys.
-MENU_ROLES = frozenset({"quit", "close", "about", "logs"})
-
-
-def install_menu_bar(window, menus, on_item) -> list:
-    """pywebview draws the menus here (what webview.start takes as `menu`); it binds no keys."""
-    from ..windowmenu import as_pywebview_menus
-
-    return as_pywebview_menus(menus, on_item)
-
-
-def perform_role(window, role: str) -> bool:
-    """No role here acts on the web view (see MENU_ROLES)."""
-    return False
 
 
 def show_about(window, *, name: str, version: str, description: str, icon, authors: list[str]) -> None:

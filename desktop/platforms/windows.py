@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from ._pywebview_menus import MENU_ROLES, install_menu_bar, perform_role  # noqa: F401 - part of the backend interface
+
 GUI = "edgechromium"
 # Kiosk input (blocked keys, exit keys, activity) is wired for GTK only: a kiosk here would send
 # its user home mid-task and leave no way out, so `--kiosk` is refused until it is.
@@ -214,22 +216,6 @@ def channel_address(folder: Path, name: str) -> tuple[str, str]:
     """A named pipe for the single-instance channel, one per data folder."""
     digest = hashlib.sha256(str(folder).lower().encode()).hexdigest()[:16]
     return rf"\\.\pipe\{name}-{digest}", "AF_PIPE"
-
-
-# The menu roles played here: editing and zoom stay with WebView2's own keys.
-MENU_ROLES = frozenset({"quit", "close", "about", "logs"})
-
-
-def install_menu_bar(window, menus, on_item) -> list:
-    """pywebview draws the menus here (what webview.start takes as `menu`); it binds no keys."""
-    from ..windowmenu import as_pywebview_menus
-
-    return as_pywebview_menus(menus, on_item)
-
-
-def perform_role(window, role: str) -> bool:
-    """No role here acts on the web view (see MENU_ROLES)."""
-    return False
 
 
 def show_about(window, *, name: str, version: str, description: str, icon, authors: list[str]) -> None:

@@ -112,11 +112,16 @@ def drop_png(page, name: str) -> None:
     page.dispatch_event(".cm-content", "drop", {"dataTransfer": transfer})
 
 
-def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server):
+def open_saved_note(page, live_server, title: str) -> None:
+    """A new note, saved once (so it has attachments to take), open in its editor."""
     page.goto(live_server.url + "notes/new")
-    page.get_by_label("Title").fill("With a picture")
+    page.get_by_label("Title").fill(title)
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
     page.reload()  # the editor of the saved note accepts drops
+
+
+def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server):
+    open_saved_note(page, live_server, "With a picture")
     drop_png(page, "drop.png")
     expect(page.locator("textarea[name=body]")).to_have_value(re.compile(r"^!\[drop\.png\]\(/attachments/\d+/drop\.png\)$"))
     expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
@@ -125,10 +130,7 @@ def test_dropping_an_image_on_the_editor_attaches_and_links_it(page, live_server
 
 
 def test_pasting_an_image_attaches_and_embeds_it(page, live_server):
-    page.goto(live_server.url + "notes/new")
-    page.get_by_label("Title").fill("Pasted")
-    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
-    page.reload()
+    open_saved_note(page, live_server, "Pasted")
     page.get_by_label("Text").fill("Look:")
     page.locator(".cm-content").evaluate("""(content) => {
         const dt = new DataTransfer();
@@ -338,10 +340,7 @@ def test_a_lock_password_mismatch_is_in_view(page, live_server):
 
 
 def test_a_dropped_image_goes_on_a_line_of_its_own(page, live_server):
-    page.goto(live_server.url + "notes/new")
-    page.get_by_label("Title").fill("Glued?")
-    expect(page.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved at"))
-    page.reload()
+    open_saved_note(page, live_server, "Glued?")
     page.get_by_label("Text").fill("A word")
     drop_png(page, "pic.png")
     expect(page.locator("textarea[name=body]")).to_have_value(re.compile(r"^A word\n!\[pic\.png\]\(/attachments/\d+/pic\.png\)$"))
