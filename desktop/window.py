@@ -23,6 +23,9 @@ from .windowstate import GeometryTracker, Rect, WindowState, fit_to_screens, loa
 
 log = logging.getLogger(__name__)
 
+TRAY_AFTER_LOAD_TIMEOUT = 60.0
+
+
 class NativeWindow(PageControl):
     """One pywebview window showing `url`; `run()` blocks until it is closed."""
 
@@ -119,7 +122,7 @@ class NativeWindow(PageControl):
         log.debug("starting the GUI loop (%s)", platform.GUI)
         def started(window: NativeWindow) -> None:
             platform.follow_page_title(window._window)
-            if self.tray is not None:
+            if self.tray is not None and self.wait_loaded(TRAY_AFTER_LOAD_TIMEOUT):  # never before the first page
                 self._tray_shown = platform.install_tray(
                     window._window, app_id=self.kit.app_id, title=self.kit.window.title, icon=self.kit.icon_path(),
                     items=self.tray.menu(self.kit.name), on_item=MenuCommands(self, self.kit, self.log_folder))
