@@ -122,10 +122,8 @@ class NativeWindow(PageControl):
         log.debug("starting the GUI loop (%s)", platform.GUI)
         def started(window: NativeWindow) -> None:
             platform.follow_page_title(window._window)
-            if self.tray is not None and self.wait_loaded(TRAY_AFTER_LOAD_TIMEOUT):  # never before the first page
-                self._tray_shown = platform.install_tray(
-                    window._window, app_id=self.kit.app_id, title=self.kit.window.title, icon=self.kit.icon_path(),
-                    items=self.tray.menu(self.kit.name), on_item=MenuCommands(self, self.kit, self.log_folder))
+            if self.tray is not None:
+                threading.Thread(target=self._install_tray, name="tray", daemon=True).start()
             if on_started is not None:
                 on_started(window)
 
@@ -146,6 +144,13 @@ class NativeWindow(PageControl):
         self.closed.set()
         if tracker is not None:
             save_window_state(self.state_file, tracker.state)
+
+    def _install_tray(self) -> None:
+        """The tray icon, once the first page has loaded: it never competes with the start."""
+        if self.wait_loaded(TRAY_AFTER_LOAD_TIMEOUT):
+            self._tray_shown = platforms.current().install_tray(
+                self._window, app_id=self.kit.app_id, title=self.kit.window.title, icon=self.kit.icon_path(),
+                items=self.tray.menu(self.kit.name), on_item=MenuCommands(self, self.kit, self.log_folder))
 
     def _on_closing(self) -> bool:
         """pywebview's closing event (GUI thread): go on only once the page has saved its edits."""
