@@ -311,7 +311,9 @@ def test_a_conflict_can_take_the_other_version(page, live_server, app):
 
 def test_a_conflict_can_save_mine_as_a_new_note(page, live_server, app):
     conflicted_editor(page, live_server)
+    conflicted = page.url  # /notes/1/edit: the new note's editor is another address
     page.get_by_role("button", name="Save mine as a new note").click()
+    expect(page).not_to_have_url(conflicted)
     expect(page).to_have_url(re.compile(r"/notes/\d+/edit$"))
     expect(page.locator("textarea[name=body]")).to_have_value("my text")  # the new note's editor, fully loaded
     page.wait_for_load_state("networkidle")  # its preview and sidebar requests answered before the page closes
