@@ -11,6 +11,8 @@ import gc
 import logging
 import os
 import sys
+import threading
+import time
 
 from . import platforms
 from .errors import DesktopError, SelfTestFailed
@@ -75,7 +77,7 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
 
         from .app import run
 
-        return run(kit, paths, options)
+        return exit_cleanly(run(kit, paths, options))
     except SelfTestFailed as exc:
         log.error("%s", exc)
         return exc.exit_code
@@ -93,6 +95,32 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
             traceback.print_exc()
         report(kit, f"unexpected error: {type(exc).__name__}: {exc}", log_file, show_dialog=not headless)
         return getattr(os, "EX_SOFTWARE", 70)
+
+
+LINGER_SECONDS = 1.0
+
+
+def exit_cleanly(code: int) -> int:
+    """The shell has shut down in order (window, server, database, lock): a thread still running
+    that is not a daemon (a toolkit's or a library's) would keep the process alive with no window,
+    and the next launch would find it "already running". Give such threads a moment, then end the
+    process anyway, naming them in the log."""
+    deadline = time.monotonic() + LINGER_SECONDS
+    lingering = []
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            lingering.append(thread.name)
+    if not lingering:
+        return code
+    log.warning("threads still running after shutdown: %s; ending the process anyway", ", ".join(lingering))
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(code)
 
 
 def report(kit: KitSettings, message: str, log_file, *, show_dialog: bool) -> None:

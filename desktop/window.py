@@ -196,6 +196,8 @@ class NativeWindow(PageControl):
 
     def _on_loaded(self) -> None:
         self.loaded.set()
+        if self._quitting or self.closed.is_set():
+            return  # pywebview runs this on a thread the process waits for: never ask a closing page
         # Like a native document window, the title bar names what is shown ("Groceries · Inkwell").
         try:
             title = self.run_js("document.title")

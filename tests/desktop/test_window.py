@@ -13,6 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.conftest import REPO
+
 from tests.support.processes import (
     alive,
     files_under,
@@ -217,3 +219,21 @@ def test_a_damaged_database_opens_the_recovery_page_not_an_error(display_env, tm
         proc.send_signal(signal.SIGTERM)
         assert wait_for_exit(proc, timeout=10)[0] == 0
     assert damaged.read_bytes() == b"overwritten by a broken sync tool " * 500  # nothing overwritten
+
+
+def test_a_thread_left_running_cannot_keep_the_closed_app_alive(tmp_path):
+    """A toolkit's or library's non-daemon thread would keep a windowless process around (and the
+    next launch would find it "already running"): after the shell's shutdown it is named in the
+    log and the process ends with the shell's exit code."""
+    script = (
+        "import logging, sys, threading, time\n"
+        "logging.basicConfig(filename=sys.argv[1], level=logging.INFO)\n"
+        "from desktop.launcher import exit_cleanly\n"
+        "threading.Thread(target=time.sleep, args=(60,), name='stuck-worker').start()\n"
+        "sys.exit(exit_cleanly(3))\n"
+    )
+    log = tmp_path / "app.log"
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", script, str(log)], capture_output=True, timeout=30, cwd=REPO)
+    assert result.returncode == 3 and time.monotonic() - started < 10
+    assert "threads still running after shutdown: stuck-worker" in log.read_text()
