@@ -11,7 +11,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 SERVER = Path(__file__).with_name("notification_server.py")
 TRAY_HOST = Path(__file__).with_name("tray_host.py")
@@ -39,21 +39,28 @@ def session_bus() -> Iterator[str]:
 
 
 @contextmanager
-def notification_server(address: str, calls_file: Path) -> Iterator[None]:
-    """org.freedesktop.Notifications on the bus at `address`, recording each notification."""
+def _service(address: str, script: Path, out_file: Path, answers: Callable[[], bool], what: str) -> Iterator[None]:
+    """Run the test service `script` (recording into `out_file`) on the bus at `address` until
+    `answers()`; stop it afterwards."""
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address}
-    server = subprocess.Popen([sys.executable, str(SERVER), str(calls_file)], env=env, stderr=subprocess.PIPE)
+    service = subprocess.Popen([sys.executable, str(script), str(out_file)], env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 20
-        while gdbus(address, "org.freedesktop.Notifications.GetServerInformation").returncode != 0:
-            assert server.poll() is None, server.stderr.read().decode()
-            assert time.monotonic() < deadline, "the test notification server did not come up"
+        while not answers():
+            assert service.poll() is None, service.stderr.read().decode()
+            assert time.monotonic() < deadline, f"the test {what} did not come up"
             time.sleep(0.1)
         yield
     finally:
-        server.terminate()
-        server.wait(10)
-        server.stderr.close()
+        service.terminate()
+        service.wait(10)
+        service.stderr.close()
+
+
+def notification_server(address: str, calls_file: Path):
+    """org.freedesktop.Notifications on the bus at `address`, recording each notification."""
+    return _service(address, SERVER, calls_file, what="notification server", answers=lambda: gdbus(
+        address, "org.freedesktop.Notifications.GetServerInformation").returncode == 0)
 
 
 def notifications(calls_file: Path) -> list[dict]:
@@ -62,10 +69,8 @@ def notifications(calls_file: Path) -> list[dict]:
 
 
 def gdbus(address: str, method: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications",
-                           "--object-path", "/org/freedesktop/Notifications", "--method", method, *args],
-                          env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": address},
-                          capture_output=True, text=True, timeout=30)
+    """Call `method` of the notification service."""
+    return call(address, "org.freedesktop.Notifications", "/org/freedesktop/Notifications", method, *args)
 
 
 def click_notification(address: str, notification_id: int) -> None:
@@ -74,24 +79,11 @@ def click_notification(address: str, notification_id: int) -> None:
     assert result.returncode == 0, result.stderr
 
 
-@contextmanager
-def tray_host(address: str, items_file: Path) -> Iterator[None]:
+def tray_host(address: str, items_file: Path):
     """A StatusNotifierWatcher (a desktop's tray) on the bus at `address`, recording each tray icon."""
-    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address}
-    host = subprocess.Popen([sys.executable, str(TRAY_HOST), str(items_file)], env=env, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 20
-        while call(address, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
-                   "org.freedesktop.DBus.Properties.Get", "org.kde.StatusNotifierWatcher",
-                   "ProtocolVersion").returncode != 0:
-            assert host.poll() is None, host.stderr.read().decode()
-            assert time.monotonic() < deadline, "the test tray did not come up"
-            time.sleep(0.1)
-        yield
-    finally:
-        host.terminate()
-        host.wait(10)
-        host.stderr.close()
+    return _service(address, TRAY_HOST, items_file, what="tray", answers=lambda: call(
+        address, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.freedesktop.DBus.Properties.Get",
+        "org.kde.StatusNotifierWatcher", "ProtocolVersion").returncode == 0)
 
 
 def call(address: str, dest: str, path: str, method: str, *args: str) -> subprocess.CompletedProcess:
