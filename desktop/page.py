@@ -87,7 +87,7 @@ class PageControl:
     def shows_own_page(self) -> bool:
         """Whether the window shows a page of the app (never tell another site anything)."""
         try:
-            return self.navigation.is_own(self._window.get_current_url() or "")
+            return self.navigation.is_own(self.current_url() or "")
         except Exception:  # noqa: BLE001 - closing, or no page yet
             return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
-from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, window_is_active  # noqa: F401 - part of the backend interface
+from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, web_view, window_is_active  # noqa: F401 - part of the backend interface
 from .gtk_tray import install_tray  # noqa: F401 - part of the backend interface
 
 import logging
@@ -189,7 +189,7 @@ def watch_close_keys(window, on_close: Callable[[], None]) -> None:
 def follow_page_title(window) -> None:
     """The title bar follows the page's title as it changes (a new note named by its first save,
     an unread count), not only at each load; and no tooltip outlives the page that showed it."""
-    from gi.repository import GLib, Gtk, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
+    from gi.repository import GLib, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
 
     def on_load_changed(view, event) -> None:
         # WebKitGTK (GTK 3) keeps the last tooltip's text until the pointer crosses another
@@ -202,14 +202,10 @@ def follow_page_title(window) -> None:
         native_window = window.native
         if native_window is None:
             return True  # not made yet: try again on the next tick
-        widgets = [native_window]
-        while widgets:
-            widget = widgets.pop()
-            if isinstance(widget, WebKit2.WebView):
-                widget.connect("notify::title", lambda view, _spec: _show_title(native_window, view.get_title()))
-                widget.connect("load-changed", on_load_changed)
-            if isinstance(widget, Gtk.Container):
-                widgets.extend(widget.get_children())
+        view = web_view(native_window)
+        if view is not None:
+            view.connect("notify::title", lambda view, _spec: _show_title(native_window, view.get_title()))
+            view.connect("load-changed", on_load_changed)
         return False
 
     GLib.timeout_add(50, connect)
