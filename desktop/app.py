@@ -1,4 +1,4 @@
-"""Start-up and shutdown of the shell: user dirs, config, the Flask app, the server, the UI."""
+"""Start-up and shutdown of the shell: user dirs, config, the server, the app process, the UI."""
 
 from __future__ import annotations
 
@@ -14,15 +14,16 @@ from .cli import Options
 from .config import KioskConfig, load_instance_config
 from .errors import DisplayError, SelfTestFailed, UsageError
 from .frontdesk import READY_TIMEOUT, Frontdesk
-from .host import close_app_resources
+from .appprocess import AppProcess
+from .apprecovery import AppRecovery
 from .instance import InstanceLock, hand_over
-from .kiosk import EXIT_PATH, KioskExit, KioskGate, KioskSupervisor
+from .kiosk import EXIT_PATH, KioskSupervisor
 from .kit import KitSettings
-from .launch import AppLaunch, flask_config, prepare_process
+from .launch import flask_config, prepare_process
 from .logs import print_line, set_level, tell
 from .paths import AppPaths
 from .server import LocalServer
-from .signals import EX_SOFTWARE, stop_on_signals
+from .signals import stop_on_signals
 from .window import NativeWindow
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
     """Run the app until the user closes it; return the process exit code."""
     instance = load_instance_config(paths.config_file, kit.name)
-    set_level(options.log_level or instance.log_level, access_log=instance.access_log)
+    log_level = options.log_level or instance.log_level
+    set_level(log_level, access_log=instance.access_log)
     lock = InstanceLock(paths.data, kit.name)
     # The self-test checks this launch's own window: it neither defers to nor blocks a running app.
     if not options.self_test and not lock.acquire():
@@ -45,22 +47,42 @@ def run(kit: KitSettings, paths: AppPaths, options: Options) -> int:
         if kiosk.enabled:
             config.update(_kiosk_flask_config(kit, kiosk, paths))
         prepare_process(kit, paths)
-        return _run_locked(kit, paths, options, config, lock, kiosk)
+        return _run_locked(kit, paths, options, config, lock, kiosk, log_level, instance.access_log)
     finally:
         lock.release()
 
 
 def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dict, lock: InstanceLock,
-                kiosk: KioskConfig) -> int:
+                kiosk: KioskConfig, log_level: str, access_log: bool) -> int:
     platform = platforms.current()
     platform.prepare_environment()
     use_window = options.self_test or not options.browser and platform.has_display()
     if not use_window and not options.browser:
         tell("No display found: opening the app in your web browser instead.")
 
-    # Listening already; requests wait until the app is served.
+    # Listening already; requests wait in the backlog until the app process serves.
     server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path)
-    launch = AppLaunch(kit, paths, options.app, config, server)
+    kiosk_parts = None
+    if use_window and kiosk.enabled:
+        kiosk_parts = {"hidden": config["DESKTOP_KIOSK_HIDDEN"], "exit_pin": kiosk.exit_pin}
+    app_process = AppProcess(kit, paths, options.app, config, server, log_level=log_level, access_log=access_log,
+                             native=use_window, kiosk=kiosk_parts, dev=options.dev)
+    # The app process starts first: its imports and factory run on the other core while this
+    # process starts the GUI toolkit and the web engine.
+    app_process.start()
+    try:
+        return _run_with_app_process(kit, paths, options, lock, kiosk, server, app_process, use_window,
+                                     kiosk_hidden=config.get("DESKTOP_KIOSK_HIDDEN", []))
+    finally:
+        shutdown_started = time.perf_counter()
+        app_process.stop()
+        server.stop()
+        log.info("shut down in %.0f ms", (time.perf_counter() - shutdown_started) * 1000)
+
+
+def _run_with_app_process(kit: KitSettings, paths: AppPaths, options: Options, lock: InstanceLock,
+                          kiosk: KioskConfig, server: LocalServer, app_process: AppProcess, use_window: bool,
+                          kiosk_hidden: list[str]) -> int:
     window = None
     if use_window:
         window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
@@ -68,50 +90,35 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
                               log_folder=paths.logs)
         if window.kiosk is not None:
             log.info("kiosk mode: leaving it takes %s, then the exit PIN", kiosk.exit_keys)
-            hidden = config["DESKTOP_KIOSK_HIDDEN"]
-            launch.wrappers.append(lambda app: KioskGate(app, hidden=hidden, app_name=kit.name))
-            launch.wrappers.append(lambda app: KioskExit(app, exit_pin=kiosk.exit_pin, on_exit=window.close,
-                                                         app_name=kit.name))
-        # The app's calls to desktop.native (notifications) act on this window.
-        launch.on_built.append(NativeBridge(window, kit).attach)
+        # The app's calls to desktop.native (notifications, dialogs) and the kiosk's exit act on this window.
+        app_process.handlers.update(NativeBridge(window, kit).handlers(), close_window=window.close)
         # Cocoa's Cmd+Q and logout end the process inside the GUI loop: shut down from there too.
-        window.shutdown_hooks.append(lambda: _shut_down(server, launch, lock))
+        window.shutdown_hooks.append(lambda: _shut_down(server, app_process, lock))
+    AppRecovery(app_process, server, window).watch()
     if options.dev:
-        return _run_dev(kit, paths, options, config, server, window)
-    # Build the Flask app while the main thread starts the GUI toolkit and the web engine
-    # (which spawns its own processes): importing Flask-SQLAlchemy alone takes ~0.5 s here.
-    launch_thread = threading.Thread(target=launch.run, name="app-launch", daemon=True)
-    launch_thread.start()
-    frontdesk = Frontdesk(launch)
+        return _run_dev(options, app_process, window)
+    frontdesk = Frontdesk(app_process)
     frontdesk.submit(options.files, present=False)
     if not options.self_test:
         lock.listen(lambda files: frontdesk.submit(files, present=True))
-    try:
-        if options.self_test:
-            return _run_self_test(kit, window, server, launch, config.get("DESKTOP_KIOSK_HIDDEN", []))
-        if window is not None:
-            _run_in_window(window, frontdesk)
-            if launch.error is not None:  # the window showed the error page: don't repeat it
-                return getattr(launch.error, "exit_code", EX_SOFTWARE)
-            return 0
-        launch_thread.join()
-        if launch.error is not None:
-            raise launch.error
-        from .browser import run_in_browser
+    if options.self_test:
+        return _run_self_test(kit, window, server, app_process, kiosk_hidden)
+    if window is not None:
+        _run_in_window(window, frontdesk)
+        if app_process.error is not None:  # the window showed the error page: don't repeat it
+            return app_process.error.exit_code
+        return 0
+    app_process.wait_settled()
+    if app_process.error is not None:
+        raise app_process.error
+    from .browser import run_in_browser
 
-        return run_in_browser(kit, paths, server, frontdesk, open_browser=options.open_browser)
-    finally:
-        shutdown_started = time.perf_counter()
-        server.stop()
-        if launch.app is not None:
-            close_app_resources(launch.app)
-        log.info("shut down in %.0f ms", (time.perf_counter() - shutdown_started) * 1000)
+    return run_in_browser(kit, paths, server, frontdesk, open_browser=options.open_browser)
 
 
-def _shut_down(server: LocalServer, launch: AppLaunch, lock: InstanceLock) -> None:
+def _shut_down(server: LocalServer, app_process: AppProcess, lock: InstanceLock) -> None:
+    app_process.stop()
     server.stop()
-    if launch.app is not None:
-        close_app_resources(launch.app)
     lock.release()
 
 
@@ -145,19 +152,17 @@ def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
     log.info("window closed")
 
 
-def _run_dev(kit: KitSettings, paths: AppPaths, options: Options, config: dict, server: LocalServer,
-             window: NativeWindow) -> int:
-    from .reload import DevServer
+def _run_dev(options: Options, app_process: AppProcess, window: NativeWindow) -> int:
+    from .reload import CodeWatcher
 
-    dev = DevServer(spec=options.app, config=config, kit=kit, paths=paths, server=server, reload_window=window.reload)
-    dev.start()
+    watcher = CodeWatcher(options.app, app_process, reload_window=window.reload)
+    watcher.start()
     try:
         with stop_on_signals(window.close):
             window.run(NativeWindow.watch_close_keys)
         log.info("window closed")
     finally:
-        dev.stop()
-        server.stop()
+        watcher.stop()
     return 0
 
 
@@ -167,7 +172,7 @@ def _supervise_kiosk(window: NativeWindow) -> None:
     supervisor.start()
 
 
-def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, launch: AppLaunch,
+def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, app_process: AppProcess,
                    kiosk_hidden: list[str]) -> int:
     from .selftest import SelfTestReport, check_window, http_status  # only needed here
 
@@ -191,11 +196,14 @@ def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, 
     if scan.ident is not None:
         scan.join(10)
     report.readiness = readiness[0] if readiness else []
-    if launch.error is not None:
-        report.errors.insert(0, f"the app could not start: {launch.error}")
+    app_process.wait_settled(READY_TIMEOUT)
+    if app_process.crashed:
+        report.errors.insert(0, f"the app process stopped: {app_process.crashed}")
+    if app_process.error is not None:
+        report.errors.insert(0, f"the app could not start: {app_process.error}")
     print_line(report.to_json())
-    if launch.error is not None:
-        raise launch.error
+    if app_process.error is not None:
+        raise app_process.error
     if not report.ok:
         raise SelfTestFailed(f"{kit.name}: self-test failed: " + ("; ".join(report.errors) or "see the JSON line"))
     return 0

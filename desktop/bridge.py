@@ -1,4 +1,4 @@
-"""The shell's side of desktop.native: what the app's calls do in the window."""
+"""The shell's side of desktop.native: what the app's calls (made in the app process) do in the window."""
 
 from __future__ import annotations
 
@@ -8,26 +8,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .kit import KitSettings
-from .native import EXTENSION
 from .notifications import Notifier
 
 if TYPE_CHECKING:  # pragma: no cover
-    from flask import Flask
-
     from .window import NativeWindow
 
 log = logging.getLogger(__name__)
 
 
 class NativeBridge:
-    """Set as app.extensions["desktop"] when the app runs in the shell's window."""
+    """Carries out the app's desktop.native calls on the window (see appprocess_main.RemoteShell)."""
 
     def __init__(self, window: NativeWindow, kit: KitSettings) -> None:
         self.window = window
         self.notifier = Notifier(kit.name, kit.icon_path())
 
-    def attach(self, app: Flask) -> None:
-        app.extensions[EXTENSION] = self
+    def handlers(self) -> dict:
+        """The calls the app process may make (see appprocess_main.RemoteShell), by name."""
+
+        def open_dialog(kind: str, directory: str | None, file_types: list[str], save_name: str,
+                        multiple: bool) -> list[str]:
+            chosen = self.open_dialog(kind, directory=Path(directory) if directory else None,
+                                      file_types=tuple(file_types), save_name=save_name, multiple=multiple)
+            return [str(path) for path in chosen]
+
+        return {"notify": self.notify, "open_dialog": open_dialog}
 
     def notify(self, title: str, body: str, *, url: str | None, only_when_away: bool = False) -> bool:
         if only_when_away and self.window.is_active():

@@ -57,3 +57,8 @@ class SelfTestFailed(DesktopError):
     """The self-test ran but a check failed (its JSON line says which)."""
 
     exit_code = 1
+
+
+def describe(exc: BaseException) -> str:
+    """What to tell the user of `exc`: our own errors say it all; others name their type too."""
+    return str(exc) if isinstance(exc, DesktopError) else f"{type(exc).__name__}: {exc}"

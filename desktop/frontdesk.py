@@ -13,7 +13,6 @@ from typing import Protocol
 
 from . import applinks
 from .errors import FileOpenError
-from .launch import AppLaunch
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +27,17 @@ class Front(Protocol):
     def alert(self, message: str) -> None: ...
 
 
+class Opener(Protocol):
+    """What turns a file or an app link into a page of the app (the app process)."""
+
+    def open_file(self, path: Path) -> str: ...
+    def open_link(self, link: str) -> str: ...
+
+
 class Frontdesk:
     """Carries out requests on a worker thread once a front is attached."""
 
-    def __init__(self, launch: AppLaunch) -> None:
+    def __init__(self, launch: Opener) -> None:
         self._launch = launch
         self._front: Front | None = None
         self._ready = threading.Event()

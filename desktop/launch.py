@@ -1,4 +1,4 @@
-"""Building the hosted Flask app on a thread, and what the shell asks of it once it runs."""
+"""Building the hosted Flask app (in the app process), and what the shell asks of it once it runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .config import InstanceConfig, load_secret_key
-from .errors import DataDirError, DesktopError, FileOpenError
+from .errors import DataDirError, DesktopError, FileOpenError, describe
 from .firstrun import run_first_run
 from .host import import_target, load_flask_app
 from .kit import KitSettings
@@ -35,6 +35,9 @@ class AppLaunch:
         self.error: BaseException | None = None
         self.wrappers: list[Callable[[Callable], Callable]] = []  # WSGI middleware the shell adds
         self.on_built: list[Callable[[Any], None]] = []  # called with the app before it is served
+        # What answers when the app could not be built (dev mode shows the traceback instead).
+        self.failure_app: Callable[[BaseException], Callable] = lambda exc: _static_page_app(
+            startup_error_page(kit, exc, paths.log_file))
 
     def open_file(self, path: Path) -> str:
         """Hand a file the user opened with the app to the app's `open_file` hook; return the page to show."""
@@ -78,7 +81,7 @@ class AppLaunch:
         except BaseException as exc:  # noqa: BLE001 - reported by run() once the UI has closed
             self.error = exc
             log.error("the app could not be started: %s", exc, exc_info=not isinstance(exc, DesktopError))
-            self._server.serve(_static_page_app(startup_error_page(self._kit, exc, self._paths.log_file)))
+            self._server.serve(self.failure_app(exc))
         finally:
             # The start-up objects live as long as the app: keep them out of future collections.
             gc.freeze()
@@ -129,7 +132,7 @@ def prepare_process(kit: KitSettings, paths: AppPaths) -> None:
 
 def startup_error_page(kit: KitSettings, exc: BaseException, log_file) -> str:
     """The page the window shows when the app could not be created."""
-    reason = str(exc) if isinstance(exc, DesktopError) else f"{type(exc).__name__}: {exc}"
+    reason = describe(exc)
     return (
         "<!doctype html><meta charset=utf-8>"
         f"<title>{html.escape(kit.name)} could not start</title>"

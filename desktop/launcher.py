@@ -25,6 +25,12 @@ NO_DIALOG_ENV = "DESKTOP_NO_DIALOG"
 
 def main(argv: list[str] | None = None) -> int:
     """The frozen app: run with the settings the bundle carries."""
+    from .appprocess_main import ENV
+
+    if ENV in os.environ:  # started by the window process to serve the app (see appprocess.py)
+        from .appprocess_main import main as app_process_main
+
+        return app_process_main()
     from .kit import load_bundled_settings
 
     settings = load_bundled_settings()

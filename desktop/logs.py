@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
+CONSOLE_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 # Loggers the shell writes to or sets up itself: re-enabled after an app's fileConfig.
 SHELL_LOGGERS = ("desktop", "werkzeug", "pywebview", "py.warnings")
@@ -30,8 +31,10 @@ _guest_handlers: list[logging.Handler] = []  # kept like the shell's while a she
 _shell_levels: dict[str, int | str] = {}
 
 
-def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log: bool = False) -> None:
-    """Send the root logger to `log_file` (rotating) and to stderr when there is one."""
+def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log: bool = False,
+                      console_level: str | int = logging.WARNING, console_format: str = CONSOLE_FORMAT) -> None:
+    """Send the root logger to `log_file` (rotating) and to stderr when there is one (the app
+    process logs everything there: the window process writes it into the log file)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -47,8 +50,8 @@ def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log:
         _shell_handlers.append(file_handler)
     if sys.stderr is not None:
         console = logging.StreamHandler(sys.stderr)
-        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        console.setLevel(logging.WARNING)  # the file has the detail; the console only problems
+        console.setFormatter(logging.Formatter(console_format))
+        console.setLevel(console_level)  # the file has the detail; by default the console only problems
         root.addHandler(console)
         _shell_handlers.append(console)
     _set_levels({

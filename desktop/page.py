@@ -26,6 +26,20 @@ FLUSH_JS = (
 )
 
 
+def ascii_script(script: str) -> str:
+    """`script` with every non-ASCII character as a JavaScript escape (valid in string literals,
+    where ours have them). pywebview's GTK backend gives WebKit the script's length in characters
+    where it wants bytes: a script with a "…" in it would be cut short, a syntax error."""
+    if script.isascii():
+        return script
+    return "".join(char if char.isascii() else _utf16_escape(char) for char in script)
+
+
+def _utf16_escape(char: str) -> str:
+    units = char.encode("utf-16-be")  # two units (a surrogate pair) for characters past U+FFFF
+    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+
+
 class PageControl:
     """What the shell asks of the page in its window."""
 
@@ -59,7 +73,7 @@ class PageControl:
         pywebview's evaluate_js() wraps scripts in eval(), which a strict Content-Security-Policy
         (no 'unsafe-eval', as our webapp sends) refuses; run_js() hands the script to the engine.
         """
-        return self._window.run_js(script)
+        return self._window.run_js(ascii_script(script))
 
     def wait_for_js(self, condition: str, *, timeout: float = 10.0, interval: float = 0.02) -> bool:
         """Poll the JavaScript expression `condition` until it is true or `timeout` passes."""

@@ -1,8 +1,8 @@
 """Developer mode (`--dev`): edit the app and see it in the same window, at once.
 
-The shell keeps the window and the listening socket; a child process serves the app on that
-socket, with Flask's debug mode and the Werkzeug debugger behind the window's session. The
-shell watches the app's files:
+The same two processes as any launch (see appprocess.py); the app process runs with Flask's
+debug mode and the Werkzeug debugger behind the window's session, and the shell watches the
+app's files:
 
 - a template or static file changed: the window reloads; the server keeps running;
 - a Python file changed: the child is replaced (requests wait in the socket's backlog, the port
@@ -13,20 +13,13 @@ shell watches the app's files:
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Callable
 
 log = logging.getLogger(__name__)
 
-CHILD_ENV = "DESKTOP_DEV_CHILD"  # the child's settings: in its environment, never on its command line
-READY_LINE = "desktop-dev-server-ready"
 POLL_SECONDS = 0.2
 SETTLE_SECONDS = 0.05
 CODE_SUFFIXES = (".py",)
@@ -80,64 +73,28 @@ def forget_bytecode(sources) -> None:
             pass
 
 
-class DevServer:
-    """Runs the app in a child process on the shell's socket and reloads the window on changes."""
+class CodeWatcher:
+    """Dev mode: watches the app's files; restarts the app process on code changes, reloads the window."""
 
-    def __init__(self, *, spec: str, config: dict, kit, paths, server, reload_window: Callable[[], None]) -> None:
-        self._settings = {
-            "spec": spec, "config": config, "kit": kit.to_json(), "root": str(kit.root or ""),
-            "paths": {name: str(folder) for name, folder in paths.placeholders().items()}, "fd": server.fileno(),
-            "port": server.port, "guard": server.guard.secrets(), "app_name": kit.name, "bearer_path": kit.bearer_path,
-            "parent": os.getpid(),
-        }
-        self._fd = server.fileno()
+    def __init__(self, spec: str, app_process, *, reload_window: Callable[[], None]) -> None:
+        self._app_process = app_process
         self._reload_window = reload_window
         self._folder = app_folder(spec)
-        self._child: subprocess.Popen | None = None
         self._stop = threading.Event()
-        self.restarts = 0
+        # The first app process answers the window's first request itself; later ones reload it.
+        app_process.on_settled.append(self._app_is_back)
 
     def start(self) -> None:
-        """Start the first child and the watcher thread."""
-        log.info("dev mode: serving %s on http://127.0.0.1:%d/ from a child process; watching %s",
-                 self._settings["spec"], self._settings["port"], self._folder)
-        self._spawn()
+        log.info("dev mode: watching %s", self._folder)
         threading.Thread(target=self._watch, name="dev-watcher", daemon=True).start()
 
     def stop(self) -> None:
-        """Stop watching and end the child."""
         self._stop.set()
-        self._end_child()
 
-    def _spawn(self) -> None:
-        env = {**os.environ, CHILD_ENV: json.dumps(self._settings)}
-        self._child = subprocess.Popen(
-            [sys.executable, "-m", "desktop.reload"], env=env, pass_fds=(self._fd,),
-            stdout=subprocess.PIPE, text=True,
-        )
-        child = self._child
-        threading.Thread(target=self._relay, args=(child,), name="dev-child-output", daemon=True).start()
-
-    def _relay(self, child: subprocess.Popen) -> None:
-        """Pass on the child's output; reload the window when it says it is serving."""
-        for line in child.stdout:
-            if line.strip() == READY_LINE:
-                if self.restarts:  # the first child answers the window's first request itself
-                    log.info("dev mode: the app is back (pid %d): reloading the window", child.pid)
-                    self._reload_window()
-            elif sys.stdout is not None:
-                sys.stdout.write(line)
-
-    def _end_child(self) -> None:
-        child, self._child = self._child, None
-        if child is None or child.poll() is not None:
-            return
-        child.send_signal(signal.SIGTERM if hasattr(signal, "SIGTERM") else signal.SIGINT)
-        try:
-            child.wait(5)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+    def _app_is_back(self) -> None:
+        if self._app_process.starts > 1:
+            log.info("dev mode: the app is back (pid %s): reloading the window", self._app_process.pid)
+            self._reload_window()
 
     def _watch(self) -> None:
         before = snapshot(self._folder)
@@ -158,65 +115,7 @@ class DevServer:
             if any(path.suffix in CODE_SUFFIXES for path in changed):
                 log.info("dev mode: code changed (%s): restarting the app", names)
                 forget_bytecode(path for path in changed if path.suffix in CODE_SUFFIXES)
-                self._end_child()
-                self.restarts += 1
-                self._spawn()
+                self._app_process.restart()
             else:
                 log.info("dev mode: %s changed: reloading the window", names)
                 self._reload_window()
-
-
-def serve_child() -> None:
-    """The child: build the app (or a page showing why it can't be built) and serve it on the inherited socket."""
-    settings = json.loads(os.environ.pop(CHILD_ENV))
-    logging.basicConfig(level=logging.INFO, format="[dev server] %(levelname)s %(name)s: %(message)s")
-    from werkzeug.debug import DebuggedApplication
-    from werkzeug.serving import make_server
-
-    from .guard import SessionGuard
-    from .kit import KitSettings
-    from .launch import build_app
-    from .paths import AppPaths
-    from .server import LOOPBACK, request_handler
-
-    config = {**settings["config"], "DEBUG": True, "TEMPLATES_AUTO_RELOAD": True, "SEND_FILE_MAX_AGE_DEFAULT": 0}
-    kit = KitSettings.from_json(settings["kit"], root=Path(settings["root"]) if settings["root"] else None)
-    paths = AppPaths(**{name: Path(folder) for name, folder in settings["paths"].items()})
-    try:
-        app = build_app(kit, paths, settings["spec"], config)  # migrations and first-run commands too
-        app.debug = True
-    except BaseException as exc:  # noqa: BLE001 - shown in the window until the next save fixes it
-        log.error("the app could not be built: %s", exc)
-        app = _failing_app(exc)
-    guard = SessionGuard(settings["port"], app_name=settings["app_name"], bearer_path=settings["bearer_path"],
-                         secrets_from=settings["guard"])
-    # The debugger runs code typed into the page: it sits behind the guard, so only the
-    # window's session reaches it, which is also why its PIN is not needed.
-    wsgi_app = guard.wrap(DebuggedApplication(app, evalex=True, pin_security=False))
-    server = make_server(LOOPBACK, settings["port"], wsgi_app, threaded=True, request_handler=request_handler(),
-                         fd=settings["fd"])
-    server.daemon_threads = True
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
-    threading.Thread(target=_exit_with_parent, args=(settings["parent"],), name="parent-watch", daemon=True).start()
-    print(READY_LINE, flush=True)
-    server.serve_forever(poll_interval=0.05)
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """A shell that was killed can't stop its server: the server notices and ends itself."""
-    while not threading.Event().wait(0.5):
-        if os.getppid() != parent_pid:
-            os._exit(0)
-
-
-def _failing_app(exc: BaseException):
-    """A WSGI app raising `exc` on every request, so the debugger shows its traceback in the window."""
-
-    def app(environ, start_response):
-        raise exc
-
-    return app
-
-
-if __name__ == "__main__":
-    serve_child()

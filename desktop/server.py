@@ -45,10 +45,13 @@ class LocalServer:
     # How often serve_forever checks for shutdown(): bounds how long stop() takes.
     POLL_INTERVAL = 0.05
 
-    def __init__(self, *, app_name: str = "the app", bearer_path: str = "") -> None:
-        self._socket = bind_loopback()
+    def __init__(self, *, app_name: str = "the app", bearer_path: str = "", sock: socket.socket | None = None,
+                 guard_secrets: dict[str, str] | None = None) -> None:
+        # The app process serves on the window process's socket, with its guard's secrets: one
+        # port and one session for the whole launch, however often the app process restarts.
+        self._socket = sock if sock is not None else bind_loopback()
         self.port: int = self._socket.getsockname()[1]
-        self.guard = SessionGuard(self.port, app_name=app_name, bearer_path=bearer_path)
+        self.guard = SessionGuard(self.port, app_name=app_name, bearer_path=bearer_path, secrets_from=guard_secrets)
         self.ready = threading.Event()
         self._server = None
         self._thread: threading.Thread | None = None
@@ -58,8 +61,12 @@ class LocalServer:
         """Base URL of the app, with a trailing slash."""
         return f"http://{LOOPBACK}:{self.port}/"
 
+    @property
+    def socket(self) -> socket.socket:
+        """The listening socket, for the app process that answers on it."""
+        return self._socket
+
     def fileno(self) -> int:
-        """The listening socket, for a server process that takes over answering (dev mode)."""
         return self._socket.fileno()
 
     @property
@@ -85,13 +92,20 @@ class LocalServer:
         self.ready.set()
         log.info("serving on %s", self.url)
 
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop answering, close the sockets and wait for the server thread."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+    def pause(self, timeout: float = 2.0) -> None:
+        """Stop answering but keep listening: requests wait in the backlog for the next serve()
+        (here or in the app process). The requests being answered finish on their own threads."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()  # Werkzeug's copy of the socket; ours stays open
             if self._thread is not None:
                 self._thread.join(timeout)
+        self.ready.clear()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop answering, close the sockets and wait for the server thread."""
+        self.pause(timeout)
         self._socket.close()
         log.info("server stopped")
 

@@ -197,3 +197,38 @@ def create_dialog_app():
         return f"<title>Saved {chosen[0].name}</title>"
 
     return app
+
+
+def create_notepad_app():
+    """A text box saved as you type (into the data folder), like an editor that must lose nothing:
+    a failed save keeps the text marked unsaved and saves again when the shell says the app is back."""
+    from pathlib import Path
+
+    from flask import request
+
+    app = Flask(__name__)
+
+    def note() -> Path:
+        return Path(app.instance_path) / "note.txt"
+
+    @app.get("/")
+    def page():
+        text = note().read_text() if note().exists() else ""
+        return ("<title>Notepad</title><textarea id=text autofocus style='width:90%;height:60vh'>"
+                f"{text}</textarea><p id=state>saved</p><script>"
+                "const box = document.getElementById('text'), state = document.getElementById('state');"
+                "let dirty = false, timer = null;"
+                "async function save() { dirty = false; state.textContent = 'saving';"
+                "  try { const r = await fetch('/save', {method: 'POST', body: box.value});"
+                "        if (!r.ok) { throw new Error(r.status); } state.textContent = 'saved'; }"
+                "  catch (err) { dirty = true; state.textContent = 'not saved'; } }"
+                "box.addEventListener('input', () => { dirty = true; clearTimeout(timer); timer = setTimeout(save, 150); });"
+                "window.addEventListener('desktop:app-restarted', () => { if (dirty) { save(); } });"
+                "</script>")
+
+    @app.post("/save")
+    def save():
+        note().write_text(request.get_data(as_text=True))
+        return {"saved": True}
+
+    return app

@@ -629,6 +629,8 @@
       } catch (err) { /* too big to outlive the page: the autosave had most of it */ }
     });
     window.desktopFlush = flush;  // the desktop shell's hook: called before the window closes
+    // The desktop shell brought its app process back after a crash: save what the failed saves kept.
+    window.addEventListener("desktop:app-restarted", function () { if (dirty && !stopped) { save(); } });
     // Typed before this script ran (a fast typist, a slow start): those edits are unsaved too.
     if (Array.from(form.elements).some(function (el) {
       return (el.tagName === "TEXTAREA" || el.type === "text") && el.value !== el.defaultValue;

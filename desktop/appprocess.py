@@ -1,0 +1,219 @@
+"""The hosted app in a process of its own, beside the window process.
+
+Why a process: the app's imports and factory (Flask, SQLAlchemy, the app: half a second) then run
+on the second core while this process starts the GUI toolkit, instead of taking turns with it on
+one interpreter lock; and an app that crashes or hangs no longer takes the window with it.
+
+What crosses between the two: the listening socket (inherited, or shared on Windows) and the
+session guard's secrets, once at start; then the channel (channel.py): the app's desktop.native
+calls come here, and files or links the user opens go there. The window talks to the app over
+HTTP only, as before. Frozen bundles start the same executable for both roles (see launcher.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from .appprocess_main import ENV, LOG_SEPARATOR
+from .channel import Channel, ChannelClosed, RemoteError
+from .errors import AppLoadError, FileOpenError
+from .kit import KitSettings
+from .paths import AppPaths
+from .server import LocalServer
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 3.0  # a clean stop takes ~0.1 s: past this the app process is killed
+CALL_TIMEOUT = 30.0  # opening a file may read it whole; past this the app is stuck
+LEVELS = {name: getattr(logging, name) for name in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")}
+
+
+class AppProcessFailed(AppLoadError):
+    """The app process could not build the app (it serves a page saying why)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class AppProcess:
+    """Starts, watches, restarts and stops the process serving the hosted app on `server`'s socket.
+
+    `settled` is set once the process serves: the app, or the page saying why it could not be
+    built (then `error` says why). `on_crash` callbacks run when the process ends by itself.
+    """
+
+    def __init__(self, kit: KitSettings, paths: AppPaths, spec: str, config: dict, server: LocalServer, *,
+                 log_level: str = "INFO", access_log: bool = False, native: bool = False,
+                 kiosk: dict | None = None, dev: bool = False) -> None:
+        self._server = server
+        self._hello = {
+            "spec": spec, "config": config, "kit": kit.to_json(), "root": str(kit.root or ""),
+            "paths": {name: str(folder) for name, folder in paths.placeholders().items()},
+            "guard": server.guard.secrets(), "app_name": kit.name, "log_level": log_level, "access_log": access_log,
+            "native": native, "kiosk": kiosk, "dev": dev,
+        }
+        self.app_name = kit.name
+        self.log_file = paths.log_file
+        # What the app process may ask of this one (desktop.native, the kiosk's exit): set by the shell.
+        self.handlers: dict[str, Callable[..., Any]] = {"ready": self._ready, "failed": self._failed}
+        self.on_settled: list[Callable[[], None]] = []
+        self.on_crash: list[Callable[[str], None]] = []
+        self.settled = threading.Event()
+        self.error: AppProcessFailed | None = None
+        self.crashed: str | None = None  # why the app process ended by itself, until it is restarted
+        self.starts = 0
+        self._process: subprocess.Popen | None = None
+        self._channel: Channel | None = None
+        self._lock = threading.Lock()
+        self._stopping = False
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self) -> None:
+        """Start the app process (it serves once the app is built; requests wait in the socket's backlog)."""
+        with self._lock:
+            self._stopping = False
+            self.settled.clear()
+            self.error = None
+            self.crashed = None
+            self._spawn()
+
+    def restart(self) -> None:
+        """Replace the app process with a new one (after a crash, or dev mode's code change)."""
+        self.stop()
+        self._server.pause()  # the page this shell served while the app was down
+        self.start()
+
+    def wait_settled(self, timeout: float | None = None) -> bool:
+        return self.settled.wait(timeout)
+
+    def open_file(self, path: Path) -> str:
+        """The page showing `path`, from the app's open_file hook (FileOpenError if it can't)."""
+        return self._ask("open_file", path=str(path))
+
+    def open_link(self, link: str) -> str:
+        """The page an app link shows (FileOpenError if refused)."""
+        return self._ask("open_link", link=link)
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Ask the app process to stop (it closes the app's database) and wait for it; kill it if it hangs."""
+        with self._lock:
+            self._stopping = True
+            process, channel = self._process, self._channel
+        if process is None or process.poll() is not None:
+            return
+        if channel is not None:
+            channel.send("stop")
+            channel.close()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log.warning("the app process (pid %d) did not stop within %.0f s: killing it", process.pid, timeout)
+            process.kill()
+            process.wait()
+
+    def _ask(self, name: str, **args: Any) -> str:
+        channel = self._channel
+        if channel is None or self.crashed or not self.settled.wait(CALL_TIMEOUT):
+            raise FileOpenError(f"{self.app_name} is not running: restart it, then try again")
+        try:
+            return channel.call(name, timeout=CALL_TIMEOUT, **args)
+        except RemoteError as exc:
+            raise FileOpenError(str(exc)) from exc
+        except (ChannelClosed, TimeoutError) as exc:
+            raise FileOpenError(f"{self.app_name} did not answer: {exc}") from exc
+
+    def _spawn(self) -> None:
+        command, extra_path = child_command()
+        keep_fds, hello = (), dict(self._hello)
+        if not hasattr(self._server.socket, "share"):  # POSIX: the child inherits the socket itself
+            keep_fds = (self._server.fileno(),)
+            hello["fd"] = self._server.fileno()
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, ENV: json.dumps(extra_path)}, pass_fds=keep_fds,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        if hasattr(self._server.socket, "share"):  # Windows: a socket is handed to one process by id
+            hello["share"] = base64.b64encode(self._server.socket.share(process.pid)).decode()
+        self.starts += 1
+        log.info("app process started (pid %d)%s", process.pid, " again" if self.starts > 1 else "")
+        channel = Channel(process.stdout, process.stdin, self.handlers, name="app-process")
+        self._process, self._channel = process, channel
+        process.stdin.write(json.dumps(hello).encode() + b"\n")
+        process.stdin.flush()
+        channel.start()
+        threading.Thread(target=relay_log, args=(process.stderr,), name="app-process-log", daemon=True).start()
+        threading.Thread(target=self._watch, args=(process,), name="app-process-watch", daemon=True).start()
+
+    def _ready(self, pid: int) -> None:
+        log.info("the app process serves the app (pid %d)", pid)
+        self._settle()
+
+    def _failed(self, message: str, exit_code: int, expected: bool) -> None:
+        self.error = AppProcessFailed(message, exit_code)
+        self._settle()
+
+    def _settle(self) -> None:
+        self.settled.set()
+        for callback in self.on_settled:
+            callback()
+
+    def _watch(self, process: subprocess.Popen) -> None:
+        code = process.wait()
+        with self._lock:
+            if self._stopping or process is not self._process:
+                return
+        self.crashed = describe_exit(code)
+        log.error("the app process (pid %d) ended by itself: %s", process.pid, self.crashed)
+        self.settled.set()  # nobody waits for an app that is gone
+        for callback in self.on_crash:
+            callback(self.crashed)
+
+
+def child_command() -> tuple[list[str], list[str]]:
+    """How to start the app process, and the import path it needs on top of its own."""
+    if getattr(sys, "frozen", False):  # the bundle's own executable, in its other role
+        return [sys.executable], []
+    boot = ("import json, os, sys; sys.path[:0] = json.loads(os.environ['" + ENV + "']); "
+            "from desktop.appprocess_main import main; sys.exit(main())")
+    # The shell's own import path: the project's folder, a src/ layout, the kit itself.
+    return [sys.executable, "-c", boot], [os.path.abspath(entry) for entry in sys.path if entry]
+
+
+def describe_exit(code: int) -> str:
+    if code < 0:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def relay_log(stream) -> None:
+    """Write the app process's log lines (stderr) into this process's log, at their own level."""
+    level, name = logging.INFO, "desktop.app"
+    for raw in stream:
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        fields = line.split(LOG_SEPARATOR, 3)
+        if len(fields) == 4 and fields[0] in LEVELS:
+            level, name, thread, message = LEVELS[fields[0]], fields[1], fields[2], fields[3]
+            logging.getLogger(name).log(level, "(app process, %s) %s", thread, message)
+            continue
+        if line.startswith("Traceback "):  # an uncaught exception: the lines up to the next record
+            level, name = logging.ERROR, "desktop.app"
+        if line:  # a traceback's next line (at its record's level), or something the app printed
+            logging.getLogger(name).log(level, "%s", line)

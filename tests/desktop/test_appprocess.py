@@ -1,0 +1,123 @@
+"""The app in a process of its own: a crash of the app is not a crash of the window, and nothing outlives the window."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from desktop.appprocess import describe_exit
+from tests.desktop.test_hosted_project import make_project, project_env
+from tests.support.processes import alive, port_from_log, port_is_closed, running, wait_for
+from tests.support.screen import screenshot, wait_for_color, wait_for_window
+
+BANNER_RED = (0x8B, 0x1C, 0x1C)  # crashpage.BANNER_SCRIPT's background
+
+
+def app_process_of(shell: subprocess.Popen, timeout: float = 30) -> psutil.Process:
+    """The shell's app process (the child running desktop.appprocess_main)."""
+    found: list[psutil.Process] = []
+
+    def started() -> bool:
+        found[:] = [child for child in psutil.Process(shell.pid).children()
+                    if "appprocess_main" in " ".join(child.cmdline())]
+        return bool(found)
+
+    wait_for(started, timeout=timeout)
+    return found[0]
+
+
+def keys(env: dict, *args: str) -> None:
+    subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
+
+
+def click_restart(env: dict, image) -> None:
+    """Click the banner's Restart button: at the right end of the red bar, on the display."""
+    red = [(x, y) for x in range(0, image.width, 2) for y in range(0, image.height, 2)
+           if image.getpixel((x, y)) == BANNER_RED]
+    right = max(x for x, _ in red)
+    rows = [y for x, y in red if x == right] or [y for _, y in red]
+    keys(env, "mousemove", str(right - 50), str(sum(rows) // len(rows)), "click", "1")
+
+
+def type_into_box(env: dict, text: str, *, saved_in: Path) -> None:
+    """Replace the text box's text with `text` and wait until the app saved it. Keys sent before the
+    freshly shown window takes the keyboard are lost: then it types again."""
+    for _attempt in range(3):
+        # Into the text box (keyboard focus follows the pointer without a window manager).
+        keys(env, "mousemove", "400", "300", "click", "1")
+        keys(env, "key", "ctrl+a")
+        keys(env, "type", "--delay", "30", text)
+        try:
+            wait_for(lambda: saved_in.exists() and saved_in.read_text() == text, timeout=5)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"the app never saved {text!r}")
+
+
+@pytest.mark.gui
+def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_lost(
+        display_env, tmp_path, home, artifacts_dir):
+    project = make_project(tmp_path / "notepad", "Notepad", "sample_apps:create_notepad_app")
+    data = tmp_path / "d"
+    note = data / "data" / "note.txt"
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
+    with running(command, env=project_env(display_env, home), cwd=project) as shell:
+        wait_for_window(display_env, "Notepad", timeout=60)
+        first = app_process_of(shell)
+        type_into_box(display_env, "first", saved_in=note)
+
+        first.send_signal(signal.SIGKILL)  # the app dies; the window must not
+        banner = wait_for_color(display_env, BANNER_RED, min_pixels=2000, timeout=15)
+        banner.save(artifacts_dir / "app-process-stopped.png")
+        keys(display_env, "mousemove", "400", "300", "click", "1")
+        keys(display_env, "key", "ctrl+End")
+        keys(display_env, "type", "--delay", "30", " second")  # typed while the app is down: kept in the page
+        click_restart(display_env, screenshot(display_env))
+        wait_for(lambda: note.read_text() == "first second", timeout=30)  # saved once the app is back
+        second = app_process_of(shell)
+        assert second.pid != first.pid and shell.poll() is None
+        screenshot(display_env).save(artifacts_dir / "app-process-restarted.png")
+    log = (data / "logs" / "app.log").read_text()
+    assert "ended by itself: killed by SIGKILL" in log and "restarting the app process, as the user asked" in log
+
+
+@pytest.mark.gui
+def test_closing_the_window_ends_both_processes_and_closes_the_port(display_env, tmp_path, home):
+    project = make_project(tmp_path / "minimal", "Minimal", "sample_apps:create_minimal_app")
+    data = tmp_path / "d"
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
+    with running(command, env=project_env(display_env, home), cwd=project) as shell:
+        wait_for_window(display_env, "Minimal", timeout=60)
+        family = [psutil.Process(shell.pid), app_process_of(shell)]
+        port = port_from_log(data / "logs" / "app.log", timeout=10)
+        shell.send_signal(signal.SIGTERM)  # as the session manager closes it (the close button does the same)
+        assert shell.wait(15) == 0
+        wait_for(lambda: not alive(family), timeout=5)
+        assert port_is_closed(port)
+
+
+@pytest.mark.gui
+def test_a_killed_window_process_takes_its_app_process_with_it(display_env, tmp_path, home):
+    project = make_project(tmp_path / "minimal", "Minimal", "sample_apps:create_minimal_app")
+    data = tmp_path / "d"
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
+    with running(command, env=project_env(display_env, home), cwd=project) as shell:
+        wait_for_window(display_env, "Minimal", timeout=60)
+        orphan = app_process_of(shell)
+        port = port_from_log(data / "logs" / "app.log", timeout=10)
+        shell.kill()  # no clean-up ran: the app process notices its channel closing
+        shell.wait(10)
+        wait_for(lambda: not alive([orphan]), timeout=10)
+        assert port_is_closed(port)
+
+
+def test_how_the_app_process_ended_is_said_plainly():
+    assert describe_exit(-9) == "killed by SIGKILL"
+    assert describe_exit(3) == "exit code 3"
+
