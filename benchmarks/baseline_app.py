@@ -1,7 +1,7 @@
 """The bare baseline: Flask + pywebview in the fewest lines, as a tutorial would write it.
 
 Prints one JSON line with wall-clock marks so startup.py can time it like our self-test.
-With --orm the page also reads a SQLite file through Flask-SQLAlchemy, as our webapp does:
+With --hold it stays open (for memory measurements). With --orm the page also reads a SQLite file through Flask-SQLAlchemy, as our webapp does:
 that separates what the ORM costs from what our shell costs.
 """
 
@@ -36,6 +36,8 @@ marks = {}
 def on_loaded():
     marks["loaded_at"] = time.time()
     marks["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if "--hold" in sys.argv:  # stay up: the memory benchmark measures, then sends SIGTERM
+        return
     marks["closing_at"] = time.time()
     window.destroy()
 

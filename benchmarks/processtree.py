@@ -1,0 +1,82 @@
+"""Memory of a whole process tree (the app's processes and the web engine's), at a steady state.
+
+RSS counts shared libraries in full in every process; PSS shares them out, so the PSS of a tree
+adds up to what the tree really costs the machine. Both are reported, per process.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+
+import psutil
+
+TITLE = re.compile(r'^\s+0x[0-9a-f]+ "(.*)": ', re.MULTILINE)
+
+
+def role(process: psutil.Process) -> str:
+    """A short name for what the process is in the tree."""
+    try:
+        name, command = process.name(), " ".join(process.cmdline())
+    except psutil.Error:
+        return "gone"
+    if "appprocess_main" in command or "DESKTOP_APP_PROCESS" in _environ(process):
+        return "app process"
+    if name.startswith("WebKit"):
+        return name
+    return "window process" if name.startswith(("python", "Inkwell", "baseline")) else name
+
+
+def _environ(process: psutil.Process) -> dict:
+    try:
+        return process.environ()
+    except psutil.Error:
+        return {}
+
+
+def tree_memory(pid: int) -> list[dict]:
+    """RSS and PSS (MB) of `pid` and all its descendants."""
+    root = psutil.Process(pid)
+    rows = []
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            info = process.memory_full_info()
+        except psutil.Error:
+            continue
+        rows.append({"role": role(process) if process.pid != pid else "window process", "pid": process.pid,
+                     "rss_mb": info.rss / 1e6, "pss_mb": getattr(info, "pss", info.rss) / 1e6})
+    return rows
+
+
+def window_titles(env: dict) -> list[str]:
+    out = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True, timeout=30).stdout
+    return TITLE.findall(out)
+
+
+def steady_memory(command: list[str], env: dict, title_part: str, *, settle: float = 2.0,
+                  timeout: float = 60.0) -> tuple[list[dict], float, bool]:
+    """Start `command`, wait for a window whose title contains `title_part`, let it settle, measure
+    the tree; then SIGTERM it. Returns the rows, close -> exit (ms) and whether every process of
+    the tree was gone when the main one had exited."""
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while not any(title_part in title for title in window_titles(env)):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{command}: no window titled *{title_part}* within {timeout} s")
+            time.sleep(0.1)
+        time.sleep(settle)  # a steady state: the page painted, start-up garbage collected
+        rows = tree_memory(proc.pid)
+        family = [psutil.Process(row["pid"]) for row in rows if row["pid"] != proc.pid]
+        closing = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+        exit_ms = (time.monotonic() - closing) * 1000
+        left = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        return rows, exit_ms, not left
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
