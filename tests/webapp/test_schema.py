@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 
 from webapp import create_app, schema
 from webapp.config import TestingConfig
+from webapp.extensions import db
 
 
 def test_head_revision_constant_matches_the_scripts():
@@ -22,6 +23,26 @@ def test_empty_database_is_created_at_the_newest_schema(data_dir):
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"notes", "tags", "note_tags", "revisions", "attachments", "settings", "api_tokens", "notes_fts"} <= tables
     assert not (data_dir / "backups").exists()  # nothing to back up in a new database
+
+
+def schema_of(database) -> set[tuple]:
+    with sqlite3.connect(database) as con:
+        rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    con.close()
+    return {(kind, name, table, " ".join((sql or "").split())) for kind, name, table, sql in rows}
+
+
+def test_a_new_database_made_from_the_models_is_the_one_the_migrations_make(tmp_path):
+    by_models, by_migrations = tmp_path / "models", tmp_path / "migrations"
+    create_app(TestingConfig, instance_path=str(by_models))  # the first launch's short way
+    class WithoutUpgrade(TestingConfig):
+        AUTO_UPGRADE_DB = False
+
+    app = create_app(WithoutUpgrade, instance_path=str(by_migrations))
+    with app.app_context():
+        schema.run_alembic_upgrade()
+        db.engine.dispose()
+    assert schema_of(by_models / "inkwell.sqlite3") == schema_of(by_migrations / "inkwell.sqlite3")
 
 
 def test_current_database_is_not_touched(app, data_dir):
