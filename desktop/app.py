@@ -7,12 +7,13 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from typing import Callable
 
 from . import platforms
 from .bridge import NativeBridge
 from .cli import Options
 from .config import KioskConfig, load_instance_config
-from .errors import DisplayError, SelfTestFailed, UsageError
+from .errors import DisplayError, RelaunchRequested, SelfTestFailed, UsageError
 from .frontdesk import READY_TIMEOUT, Frontdesk
 from .appprocess import AppProcess
 from .apprecovery import AppRecovery
@@ -104,7 +105,13 @@ def _run_with_app_process(kit: KitSettings, paths: AppPaths, options: Options, l
     if options.self_test:
         return _run_self_test(kit, window, server, app_process, kiosk_hidden)
     if window is not None:
-        _run_in_window(window, frontdesk)
+        from .updateservice import UpdateService, attach_to_window
+
+        updates = UpdateService(kit, paths, notify=lambda status: None)
+        relaunch = attach_to_window(updates, window, app_process)
+        _run_in_window(window, frontdesk, after_load=updates.start_in_background)
+        if relaunch.is_set():
+            raise RelaunchRequested()
         if app_process.error is not None:  # the window showed the error page: don't repeat it
             return app_process.error.exit_code
         return 0
@@ -139,13 +146,14 @@ def _os_name() -> str:
     return {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, sys.platform)
 
 
-def _run_in_window(window: NativeWindow, frontdesk: Frontdesk) -> None:
+def _run_in_window(window: NativeWindow, frontdesk: Frontdesk, after_load: Callable[[], None]) -> None:
     def on_started(window: NativeWindow) -> None:
         window.watch_close_keys()
         if window.kiosk is not None:
             _supervise_kiosk(window)
         if window.wait_loaded(READY_TIMEOUT):
             frontdesk.attach(window)
+            after_load()  # what must never slow the start: the update check
 
     with stop_on_signals(window.close):
         window.run(on_started)

@@ -99,6 +99,7 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
     """What the shell adds around the app: the window's native calls, the kiosk's gates, dev mode's debugger."""
     if hello.get("native"):
         launch.on_built.append(RemoteShell(channel).attach)
+        launch.wrappers.append(lambda app: _with_update_restart(app, channel))
     kiosk = hello.get("kiosk")
     if kiosk:
         from .kiosk import KioskExit, KioskGate
@@ -115,6 +116,24 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
         launch.on_built.append(lambda app: setattr(app, "debug", True))
         launch.wrappers.append(lambda app: DebuggedApplication(app, evalex=True, pin_security=False))
         launch.failure_app = lambda exc: DebuggedApplication(_raising_app(exc), evalex=True, pin_security=False)
+
+
+def _with_update_restart(app, channel):
+    """The update banner's "Restart now" (a POST from the page) reaches the window process."""
+    from .banner import asked_for
+    from .updateservice import RESTART_ACTION, RESTART_PATH
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") != RESTART_PATH:
+            return app(environ, start_response)
+        if not asked_for(environ, RESTART_ACTION):
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"Restart takes a POST from the window"]
+        channel.send("restart_for_update")
+        start_response("202 Accepted", [("Content-Type", "application/json")])
+        return [b'{"restarting": true}']
+
+    return wsgi
 
 
 def _raising_app(exc: BaseException):

@@ -28,6 +28,7 @@ class Options:
     files: list[str] = field(default_factory=list)
     flask: list[str] | None = None  # --flask ARGS: the app's own Flask CLI, on the desktop data
     set_kiosk_pin: bool = False
+    check_updates: bool = False
 
 
 def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
@@ -88,6 +89,11 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
              "line and exit 0 only if every check passed",
     )
     parser.add_argument(
+        "--check-updates", action="store_true",
+        help="look for a newer version now; if there is one, download and verify it, print what happened and "
+             "exit (it applies at the next start)",
+    )
+    parser.add_argument(
         "--paths", action="store_true",
         help="print where the app keeps its files and exit",
     )
@@ -131,5 +137,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         dev=namespace.dev,
         flask=namespace.flask,
         set_kiosk_pin=namespace.set_kiosk_pin,
+        check_updates=namespace.check_updates,
     )
     return options, namespace.paths

@@ -5,7 +5,9 @@
     dev         run it in developer mode (the window follows your edits)
     self-test   open the window, check it, print one JSON line
     build       a PyInstaller bundle in dist/
-    package     the installers this OS can make (.deb on Debian/Ubuntu)
+    package     the installers this OS can make (Linux: a per-user install, and a .deb on Debian/Ubuntu)
+    keys        signing keys and the update repository (keys init, keys rotate)
+    publish     build and add a signed version to the update repository
     flask       the app's own Flask commands, on the desktop data folder
 
 Each works from the project's folder (or below it), or with --project DIR. The shipped app never
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from .errors import DesktopError, UsageError
 
-COMMANDS = ("init", "run", "dev", "self-test", "build", "package", "flask")
+COMMANDS = ("init", "run", "dev", "self-test", "build", "package", "keys", "publish", "flask")
 USAGE = __doc__.split("\n\n")[1]
 
 
@@ -46,6 +48,10 @@ def _dispatch(command: str, rest: list[str], project: Path | None) -> int:
         from .builder.init import main as init_main
 
         return init_main(rest, project=project)
+    if command in ("keys", "publish"):
+        from .builder.updatecommands import keys_command, publish_command
+
+        return (keys_command if command == "keys" else publish_command)(rest, project=project)
     if command in ("build", "package"):
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         from .builder.commands import build_command, package_command

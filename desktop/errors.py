@@ -59,6 +59,12 @@ class SelfTestFailed(DesktopError):
     exit_code = 1
 
 
+class RelaunchRequested(Exception):
+    """Not a failure: the user chose "Restart now" for a staged update (or a kiosk reached its
+    update hour). The launcher starts the app again once everything has shut down, which applies
+    the update."""
+
+
 def describe(exc: BaseException) -> str:
     """What to tell the user of `exc`: our own errors say it all; others name their type too."""
     return str(exc) if isinstance(exc, DesktopError) else f"{type(exc).__name__}: {exc}"

@@ -44,7 +44,9 @@ for _name, _help in (
     ("dev", "Run it in developer mode: the window follows your edits."),
     ("self-test", "Open the window, check the app, print one JSON line."),
     ("build", "Build the PyInstaller bundle in dist/ (--onefile for one file)."),
-    ("package", "Make this OS's installers (.deb on Debian/Ubuntu) in dist/."),
+    ("package", "Make this OS's installers in dist/ (Linux: a per-user install and a .deb)."),
+    ("keys", "Signing keys and the update repository: keys init, keys rotate."),
+    ("publish", "Build and add a signed version to the update repository."),
     ("flask", "Run one of the app's Flask commands on the desktop data folder."),
 ):
     _door(_name, _help)

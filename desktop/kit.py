@@ -48,6 +48,17 @@ class BundleSettings:
 
 
 @dataclass(frozen=True)
+class UpdateSettings:
+    """Signed updates ([tool.desktop.update]): where the app looks, and how often."""
+
+    url: str = ""  # the update repository's base URL ("": the app never looks for updates)
+    channel: str = "stable"  # "stable", or "beta" (beta users get stable releases too)
+    check_hours: int = 24  # at most one check in this many hours, in the background
+    root: str = "update/root.json"  # the repository's first root metadata (public), shipped in the bundle
+    kiosk_hour: int = -1  # a kiosk applies a downloaded update at this hour (0-23); -1: at its next start only
+
+
+@dataclass(frozen=True)
 class KitSettings:
     """What the shell and the builder know about the hosted app."""
 
@@ -73,6 +84,7 @@ class KitSettings:
     open_link: str = ""  # 'module:function' mapping an app link to a page of the app; "" : scheme://x -> /x
     window: WindowSettings = field(default_factory=WindowSettings)
     bundle: BundleSettings = field(default_factory=BundleSettings)
+    update: UpdateSettings = field(default_factory=UpdateSettings)
     root: Path | None = None  # the project folder (source) or the bundle's data folder (frozen)
     migrations_dir: str = ""  # frozen only: where the builder put the app's Flask-Migrate folder
 
@@ -116,7 +128,8 @@ class KitSettings:
         data = json.loads(text)
         window = WindowSettings(**data.pop("window"))
         bundle = BundleSettings(**data.pop("bundle"))
-        return cls(**data, window=window, bundle=bundle, root=root)
+        update = UpdateSettings(**data.pop("update", {}))
+        return cls(**data, window=window, bundle=bundle, update=update, root=root)
 
 
 def slugify(name: str) -> str:
@@ -167,8 +180,9 @@ def parse_kit_settings(pyproject: dict, *, root: Path | None = None) -> KitSetti
         raise ConfigError("[tool.desktop] must be a table")
     window_table = table.pop("window", {})
     bundle_table = table.pop("bundle", {})
+    update_table = table.pop("update", {})
     project = pyproject.get("project", {})
-    values = _typed(table, KitSettings, "tool.desktop", skip={"window", "bundle", "root", "migrations_dir"})
+    values = _typed(table, KitSettings, "tool.desktop", skip={"window", "bundle", "update", "root", "migrations_dir"})
     for key in ("name", "version", "description"):
         if key not in values and isinstance(project.get(key), str):
             values[key] = project[key]
@@ -192,10 +206,18 @@ def parse_kit_settings(pyproject: dict, *, root: Path | None = None) -> KitSetti
         parse_tray(values.get("tray"))
     window = WindowSettings(**_typed(window_table, WindowSettings, "tool.desktop.window"))
     bundle = BundleSettings(**_typed(bundle_table, BundleSettings, "tool.desktop.bundle"))
+    update = UpdateSettings(**_typed(update_table, UpdateSettings, "tool.desktop.update"))
+    if update.channel not in ("stable", "beta"):
+        raise ConfigError(f"[tool.desktop.update] channel is 'stable' or 'beta', not {update.channel!r}")
+    if update.url and not update.url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError("[tool.desktop.update] url must be https:// (signatures protect what arrives, "
+                          "https keeps who asks for what private)")
+    if not -1 <= update.kiosk_hour <= 23:
+        raise ConfigError("[tool.desktop.update] kiosk_hour is an hour, 0 to 23, or -1 (at the next start only)")
     for entry in bundle.datas:
         if ":" not in entry:
             raise ConfigError(f"[tool.desktop.bundle] datas entries look like 'SOURCE:DEST', not {entry!r}")
-    return KitSettings(**values, window=window, bundle=bundle, root=root)
+    return KitSettings(**values, window=window, bundle=bundle, update=update, root=root)
 
 
 def _first_author(authors: Any) -> str:

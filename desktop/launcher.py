@@ -13,9 +13,10 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 from . import platforms
-from .errors import DesktopError, SelfTestFailed
+from .errors import DesktopError, RelaunchRequested, SelfTestFailed
 from .kit import KitSettings
 
 log = logging.getLogger("desktop")
@@ -80,10 +81,16 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
             from .appcli import run_flask_cli
 
             return run_flask_cli(kit, paths, options.app, options.flask)
+        if options.check_updates:
+            return check_updates_now(kit, paths)
+        if not options.self_test:
+            apply_staged_update(options)
 
         from .app import run
 
         return exit_cleanly(run(kit, paths, options))
+    except RelaunchRequested:
+        return relaunch(args)
     except SelfTestFailed as exc:
         log.error("%s", exc)
         return exc.exit_code
@@ -101,6 +108,47 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
             traceback.print_exc()
         report(kit, f"unexpected error: {type(exc).__name__}: {exc}", log_file, show_dialog=not headless)
         return getattr(os, "EX_SOFTWARE", 70)
+
+
+def check_updates_now(kit: KitSettings, paths) -> int:
+    """--check-updates: one check, download and stage, said on the console; 0 unless it failed."""
+    from .updateservice import UpdateService
+
+    service = UpdateService(kit, paths, notify=lambda status: None)
+    status = service.check_now(asked=True)
+    state = status["state"]
+    print({"ready": f"{kit.name} {status.get('version')} is downloaded and verified: it applies at the next start.",
+           "none": status.get("message", "no update"), "managed": status.get("message", ""),
+           "error": f"update failed: {status.get('message', '')}"}.get(state, state), flush=True)
+    return 1 if state == "error" else 0
+
+
+def apply_staged_update(options) -> None:
+    """At start: a staged update replaces this version if it passes its own self-test; then this
+    process becomes the new version. If it fails, the old version is put back and starts."""
+    from .updateinstall import apply_staged, install_dir, self_test, staged_version
+
+    folder = install_dir()
+    if folder is None or staged_version(folder) is None:
+        return
+    executable = Path(sys.executable).name
+    data_args = ["--data-dir", options.data_dir] if options.data_dir else []
+    if apply_staged(folder, executable, lambda exe: self_test(exe, data_args)) == "applied":
+        new = str(folder / executable)
+        log.info("starting the updated version")
+        logging.shutdown()
+        os.execv(new, [new, *sys.argv[1:]])
+
+
+def relaunch(args: list[str]) -> int:
+    """Start this app again with the same arguments (a staged update applies on the way)."""
+    if not getattr(sys, "frozen", False):
+        log.info("a restart was asked for; from source, start it again yourself")
+        return 0
+    log.info("restarting to apply the update")
+    logging.shutdown()
+    os.execv(sys.executable, [sys.executable, *args])
+    return 0  # not reached
 
 
 LINGER_SECONDS = 1.0

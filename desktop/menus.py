@@ -39,7 +39,9 @@ ROLES = {  # role: (default label, default accelerator)
     "about": ("About {name}", ""),
     "logs": ("Open the log folder", ""),
     "toggle-window": ("Show or hide {name}", ""),
+    "check-updates": ("Check for updates\u2026", ""),
 }
+SHELL_ROLES = frozenset({"check-updates"})  # played by the shell itself on every system
 # The web view handles these keys itself (in text fields, in editors with their own undo): the
 # menu shows the key, but binding it in the toolkit would take it from the page.
 PAGE_KEYS = frozenset({"undo", "redo", "cut", "copy", "paste", "select-all"})
@@ -157,16 +159,18 @@ def is_app_path(url: str) -> bool:
 
 
 def menu_bar(app_name: str, own: dict[str, tuple[MenuItem, ...]], *,
-             roles: frozenset[str] | set[str] = frozenset(ROLES)) -> tuple[Menu, ...]:
+             roles: frozenset[str] | set[str] = frozenset(ROLES), updates: bool = False) -> tuple[Menu, ...]:
     """The standard menus with the app's items in them: File (the app's, then Quit), Edit
     (undo to select all), View (the app's, then reload and zoom), Help (the app's, the log
-    folder, About); menus of other names go between View and Help, in the order given."""
+    folder, About; Check for updates with `updates`); menus of other names go between View and
+    Help, in the order given."""
     quit_item = role_item("quit", app_name)
     edit = tuple(role_item(r, app_name) for r in ("undo", "redo")) + (SEPARATOR,) + tuple(
         role_item(r, app_name) for r in ("cut", "copy", "paste", "select-all"))
     view = (role_item("reload", app_name), SEPARATOR) + tuple(
         role_item(r, app_name) for r in ("zoom-in", "zoom-out", "zoom-reset"))
-    help_items = (role_item("logs", app_name), role_item("about", app_name))
+    help_items = (*([role_item("check-updates", app_name)] if updates else []), role_item("logs", app_name),
+                  role_item("about", app_name))
 
     def with_own(title: str, standard: tuple[MenuItem, ...]) -> tuple[MenuItem, ...]:
         items = own.get(title, ())
@@ -183,7 +187,7 @@ def _playable(menu: Menu, roles: frozenset[str] | set[str]) -> Menu:
     """`menu` without the roles this system can't play, and without stray separators."""
     items: list[MenuItem] = []
     for item in menu.items:
-        if item.role and item.role not in roles:
+        if item.role and item.role not in roles and item.role not in SHELL_ROLES:
             continue
         if item.separator and (not items or items[-1].separator):
             continue

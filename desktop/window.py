@@ -43,7 +43,9 @@ class NativeWindow(PageControl):
         self._closing_allowed = self.kiosk is None  # a kiosk ignores its close button
         # The menu bar: the standard menus with the app's items; a kiosk has none.
         roles = platforms.current().MENU_ROLES
-        self.menus = menu_bar(kit.name, parse_menu(kit.menu), roles=roles) if self.kiosk is None else ()
+        self.menus = menu_bar(kit.name, parse_menu(kit.menu), roles=roles,
+                              updates=bool(kit.update.url)) if self.kiosk is None else ()
+        self.check_updates: Callable[[], None] | None = None  # Help > Check for updates (updateservice.py)
         self.tray = parse_tray(kit.tray) if self.kiosk is None else None
         self._tray_shown = False
         self._hidden = False  # hidden to the tray

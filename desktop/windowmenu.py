@@ -53,6 +53,9 @@ class MenuCommands:
             platform.show_about(self.window.native_window, name=self.kit.name, version=self.kit.version,
                                 description=self.kit.description, icon=self.kit.icon_path(),
                                 authors=[self.kit.author] if self.kit.author else [])
+        elif item.role == "check-updates":
+            if self.window.check_updates is not None:
+                self.window.check_updates()
         elif item.role == "logs":
             if self.log_folder is not None:
                 platform.open_folder(self.log_folder)

@@ -99,10 +99,26 @@ def probe_app(settings: KitSettings) -> dict:
     return json.loads(lines[-1][len(MARK):])
 
 
+UPDATE_ROOT = "update-root.json"  # in the bundle: the update repository's trusted root metadata
+
+
 def bundled_settings(settings: KitSettings, probe: dict, icons: dict[str, Path]) -> KitSettings:
     """The settings the frozen app carries: paths as they are inside the bundle."""
     return replace(settings, icon="icon.png" if icons else "", migrations_dir=probe["migrations"],
-                   bundle=replace(settings.bundle, spec=""))
+                   bundle=replace(settings.bundle, spec=""),
+                   update=replace(settings.update, root=UPDATE_ROOT if settings.update.url else ""))
+
+
+def update_root(settings: KitSettings) -> Path | None:
+    """The trusted root metadata an app with updates ships (None: the app has no updates)."""
+    if not settings.update.url:
+        return None
+    path = settings.root / settings.update.root
+    if not path.is_file():
+        raise BuildError(f"[tool.desktop.update] has a url but {settings.update.root} is not a file in {settings.root}: "
+                         "create the keys and the repository with `python -m desktop keys init --keys DIR --repo "
+                         "DIR`, then copy the repository's metadata/root.json there (it is public)")
+    return path
 
 
 def build_bundle(settings: KitSettings, *, onefile: bool) -> Path:
@@ -126,9 +142,13 @@ def build_bundle(settings: KitSettings, *, onefile: bool) -> Path:
     icon_png = work / "icon.png"
     if icons:
         shutil.copyfile(icons["png256"], icon_png)
+    trusted_root = update_root(settings)
+    if trusted_root is not None:
+        shutil.copyfile(trusted_root, work / UPDATE_ROOT)
     plan = {"settings": json.loads(settings.to_json()), "root": str(settings.root), "probe": probe,
             "onefile": onefile, "settings_file": str(settings_file), "icon": str(platform_icon or ""),
-            "icon_png": str(icon_png) if icons else ""}
+            "icon_png": str(icon_png) if icons else "",
+            "update_root": str(work / UPDATE_ROOT) if trusted_root else ""}
     plan_file = work / "plan.json"
     plan_file.write_text(json.dumps(plan, indent=2), encoding="utf-8")
     spec = settings.root / settings.bundle.spec if settings.bundle.spec else RESOURCES / "app.spec"

@@ -38,15 +38,16 @@ def build_command(argv: list[str], *, project: Path | None = None) -> int:
 def available_formats() -> list[str]:
     """The installer formats this machine can make."""
     if sys.platform.startswith("linux"):
-        return ["deb"] if shutil.which("dpkg-deb") else []
+        return (["deb"] if shutil.which("dpkg-deb") else []) + ["user"]
     return []  # Windows (Inno Setup) and macOS (.dmg) are made by the CI workflow's scripts for now
 
 
 def package_command(argv: list[str], *, project: Path | None = None) -> int:
     """Build the folder bundle (unless --no-build) and wrap it in this OS's installers."""
     parser = argparse.ArgumentParser(prog="python -m desktop package",
-                                     description="Make the installers this OS can make (Debian/Ubuntu: .deb).")
-    parser.add_argument("--format", choices=["deb"], action="append",
+                                     description="Make the installers this OS can make (Linux: a per-user "
+                                                 "install that updates itself, and a .deb on Debian/Ubuntu).")
+    parser.add_argument("--format", choices=["deb", "user"], action="append",
                         help="only this format (default: every one this machine can make)")
     parser.add_argument("--no-build", action="store_true", help="package the bundle already in dist/")
     args = parser.parse_args(argv)
@@ -71,6 +72,11 @@ def package_command(argv: list[str], *, project: Path | None = None) -> int:
 
             package = build_deb(settings, bundle, dist_dir(settings), icons_dir=work_dir(settings) / "icons")
             print(f"Built {package}.", flush=True)
+        elif name == "user":
+            from .formats.userinstall import build_user_install
+
+            package = build_user_install(settings, bundle, dist_dir(settings), icons_dir=work_dir(settings) / "icons")
+            print(f"Built {package} (unpack it, then run install.sh: no root needed).", flush=True)
     return 0
 
 

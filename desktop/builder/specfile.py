@@ -63,6 +63,8 @@ class SpecInputs:
         datas += [(source, place) for source, place in probe["folders"].items()]
         if self.plan.get("icon_png"):
             datas.append((self.plan["icon_png"], "."))
+        if self.plan.get("update_root"):
+            datas.append((self.plan["update_root"], "."))
         for entry in settings["bundle"]["datas"]:
             source, _, place = entry.rpartition(":")
             datas.append((str(root / source), place or "."))

@@ -29,7 +29,7 @@ def test_help_explains_every_option(capsys):
 def test_developer_help_lists_the_commands(capsys):
     assert main(["--help"]) == 0
     text = capsys.readouterr().out
-    for command in ("init", "run", "dev", "self-test", "build", "package", "flask"):
+    for command in ("init", "run", "dev", "self-test", "build", "package", "keys", "publish", "flask"):
         assert f"\n    {command} " in text
 
 

@@ -6,7 +6,8 @@ import json
 
 from werkzeug.test import Client
 
-from desktop.crashpage import RESTART_HEADER, RESTART_PATH, banner_call, stopped_app
+from desktop.banner import ACTION_HEADER
+from desktop.crashpage import RESTART_ACTION, RESTART_PATH, banner_call, stopped_app
 
 
 def client(restarts: list) -> Client:
@@ -34,11 +35,12 @@ def test_restart_takes_a_post_with_the_windows_header():
     assert app.get(RESTART_PATH).status_code == 400
     assert app.post(RESTART_PATH).status_code == 400  # a cross-site form can't add the header
     assert restarts == []
-    assert app.post(RESTART_PATH, headers={RESTART_HEADER: "1"}).status_code == 200
+    assert app.post(RESTART_PATH, headers={ACTION_HEADER: "other"}).status_code == 400
+    assert app.post(RESTART_PATH, headers={ACTION_HEADER: RESTART_ACTION}).status_code == 200
     assert restarts == [True]
 
 
 def test_the_banner_script_is_plain_ascii_with_the_text_as_json():
     script = banner_call("Notes «dev»", "exit code 1", "/home/mé/app.log")
     assert script.isascii()  # pywebview's GTK backend cuts scripts with multi-byte characters short
-    assert '"Notes \\u00abdev\\u00bb stopped unexpectedly (exit code 1)."' in script
+    assert '"Notes \\u00abdev\\u00bb stopped unexpectedly (exit code 1). Nothing you saved' in script

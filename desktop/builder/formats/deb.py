@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ...kit import KitSettings
+from ...updateinstall import FORMAT_FILE
 
 # gir1.2-webkit2-4.1 brings the WebKit2, JavaScriptCore and Soup typelibs (and GTK's through its own).
 DEPENDS = "libwebkit2gtk-4.1-0, gir1.2-webkit2-4.1, libgtk-3-0, libglib2.0-0"
@@ -59,6 +60,8 @@ def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path)
         root = Path(tmp) / "root"
         install_dir = root / "opt" / name
         shutil.copytree(bundle, install_dir, symlinks=True)
+        # The app reads this to leave its updates to the package manager (desktop/updateinstall.py).
+        (install_dir / FORMAT_FILE).write_text("deb")
         launcher = root / "usr" / "bin" / name
         launcher.parent.mkdir(parents=True)
         launcher.symlink_to(f"/opt/{name}/{kit.name}")

@@ -1,0 +1,122 @@
+"""Putting a verified update in place: staged beside the install, switched at the next start,
+rolled back if the new version fails its own self-test.
+
+    <install>            the onedir bundle that runs (its executable started this process)
+    <install>.next       a verified update, unpacked, waiting for the next start
+    <install>.previous   the version before the last update (kept until the next one)
+    <install>.failed     an update that failed its self-test (kept for the bug report)
+
+Folders are switched by renaming, never by writing over files: the running process keeps the
+files it has open, and a folder is always either the old version or the new one, whole.
+Only installs that belong to the user update themselves (see `install_format`); a system package
+(.deb) is left to the package manager.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+FORMAT_FILE = "desktop-install-format"  # written by the packager into the bundle: "user", "deb", ...
+STAGED_MARK = ".desktop-update.json"  # in <install>.next once it is complete
+SELF_UPDATING_FORMATS = ("user", "inno-user", "app")
+
+
+def install_dir() -> Path | None:
+    """The running bundle's folder (None from source: a developer's checkout updates with git)."""
+    return Path(sys.executable).resolve().parent if getattr(sys, "frozen", False) else None
+
+
+def install_format(folder: Path) -> str:
+    try:
+        return (folder / FORMAT_FILE).read_text().strip()
+    except OSError:
+        return ""
+
+
+def updates_itself(folder: Path | None) -> tuple[bool, str]:
+    """Whether this install applies its own updates, and if not, why (for the log and the page)."""
+    if folder is None:
+        return False, "running from source: update with your version control"
+    kind = install_format(folder)
+    if kind == "deb":
+        return False, "installed as a system package: your package manager (apt) updates it"
+    if kind not in SELF_UPDATING_FORMATS:
+        return False, "this copy was not installed by an installer that allows updates"
+    if not os.access(folder.parent, os.W_OK):
+        return False, f"{folder.parent} is not writable"
+    return True, ""
+
+
+def sibling(folder: Path, suffix: str) -> Path:
+    return folder.with_name(folder.name + suffix)
+
+
+def stage(archive: Path, folder: Path, version: str) -> Path:
+    """Unpack a verified archive as <install>.next, marked complete last; return it."""
+    staged = sibling(folder, ".next")
+    shutil.rmtree(staged, ignore_errors=True)
+    partial = sibling(folder, ".next-partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    with tarfile.open(archive) as tar:
+        tar.extractall(partial, filter="data")  # no absolute paths, no links out of the folder
+    (partial / FORMAT_FILE).write_text(install_format(folder) or "user")
+    (partial / STAGED_MARK).write_text(json.dumps({"version": version}))
+    os.rename(partial, staged)
+    log.info("update %s staged in %s: it applies at the next start", version, staged)
+    return staged
+
+
+def staged_version(folder: Path) -> str | None:
+    try:
+        return json.loads((sibling(folder, ".next") / STAGED_MARK).read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def apply_staged(folder: Path, executable_name: str, passes_self_test: Callable[[Path], bool]) -> str:
+    """At start, before anything else: switch to the staged version if there is one.
+
+    Returns "none" (nothing staged), "applied" (the new version is in place and passed its
+    self-test: start it) or "rolled-back" (it failed: the old version is back in place)."""
+    version = staged_version(folder)
+    if version is None:
+        return "none"
+    staged, previous, failed = sibling(folder, ".next"), sibling(folder, ".previous"), sibling(folder, ".failed")
+    shutil.rmtree(previous, ignore_errors=True)
+    os.rename(folder, previous)
+    os.rename(staged, folder)
+    log.info("update %s applied; checking it with its self-test", version)
+    if passes_self_test(folder / executable_name):
+        (folder / STAGED_MARK).unlink(missing_ok=True)
+        return "applied"
+    shutil.rmtree(failed, ignore_errors=True)
+    os.rename(folder, failed)
+    os.rename(previous, folder)
+    log.error("update %s failed its self-test: rolled back to the version before (the failed one is kept "
+              "in %s)", version, failed)
+    return "rolled-back"
+
+
+def self_test(executable: Path, args: list[str], timeout: float = 120) -> bool:
+    """Run the new version's self-test (same data folder options as this launch)."""
+    try:
+        result = subprocess.run([str(executable), "--self-test", *args], capture_output=True, text=True,
+                                timeout=timeout, env={**os.environ, "DESKTOP_NO_DIALOG": "1"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("the updated app's self-test could not run: %s", exc)
+        return False
+    if result.returncode != 0:
+        log.error("the updated app's self-test failed (exit %d): %s", result.returncode,
+                  (result.stdout + result.stderr).strip()[-2000:])
+    return result.returncode == 0

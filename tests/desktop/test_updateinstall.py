@@ -1,0 +1,73 @@
+"""Putting an update in place: staged beside the install, switched whole, rolled back if it fails its self-test."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from desktop.builder.updates import make_archive
+from desktop.updateinstall import FORMAT_FILE, apply_staged, sibling, stage, staged_version, updates_itself
+
+
+def install(folder: Path, version: str, install_format: str = "user") -> Path:
+    folder.mkdir(parents=True)
+    (folder / "notes").write_text(f"#!/bin/sh\necho {version}\n")
+    (folder / "notes").chmod(0o755)
+    (folder / "_internal").mkdir()
+    (folder / "_internal" / "version.txt").write_text(version)
+    (folder / FORMAT_FILE).write_text(install_format)
+    return folder
+
+
+def archive_of(tmp_path: Path, version: str) -> Path:
+    built = install(tmp_path / f"build-{version}", version)
+    (built / FORMAT_FILE).unlink()  # a build carries no install format; the install keeps its own
+    archive = tmp_path / f"notes-{version}.tar.gz"
+    make_archive(built, archive)
+    return archive
+
+
+def test_a_staged_update_applies_at_the_next_start_and_the_previous_version_is_kept(tmp_path):
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    stage(archive_of(tmp_path, "1.1.0"), app, "1.1.0")
+    assert staged_version(app) == "1.1.0"
+    assert (app / "_internal" / "version.txt").read_text() == "1.0.0"  # nothing changes until the next start
+    tested: list[Path] = []
+    assert apply_staged(app, "notes", lambda exe: tested.append(exe) or True) == "applied"
+    assert tested == [app / "notes"] and (app / "notes").stat().st_mode & 0o111
+    assert (app / "_internal" / "version.txt").read_text() == "1.1.0"
+    assert (app / FORMAT_FILE).read_text() == "user"  # still updates itself
+    assert (sibling(app, ".previous") / "_internal" / "version.txt").read_text() == "1.0.0"
+    assert apply_staged(app, "notes", lambda exe: True) == "none"
+
+
+def test_an_update_that_fails_its_self_test_is_rolled_back(tmp_path, caplog):
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    stage(archive_of(tmp_path, "2.0.0"), app, "2.0.0")
+    assert apply_staged(app, "notes", lambda exe: False) == "rolled-back"
+    assert (app / "_internal" / "version.txt").read_text() == "1.0.0"
+    assert (sibling(app, ".failed") / "_internal" / "version.txt").read_text() == "2.0.0"
+    assert staged_version(app) is None
+    assert "update 2.0.0 failed its self-test: rolled back" in caplog.text
+
+
+def test_an_archive_that_would_write_outside_the_install_is_refused(tmp_path):
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    evil = tmp_path / "evil.tar.gz"
+    payload = tmp_path / "payload"
+    payload.write_text("owned")
+    with tarfile.open(evil, "w:gz") as tar:
+        tar.add(payload, arcname="../../escaped")
+    with pytest.raises(tarfile.OutsideDestinationError):
+        stage(evil, app, "6.6.6")
+    assert not (tmp_path / "escaped").exists() and staged_version(app) is None
+
+
+def test_only_installs_that_belong_to_the_user_update_themselves(tmp_path):
+    assert updates_itself(None) == (False, "running from source: update with your version control")
+    user = install(tmp_path / "user" / "notes", "1.0.0")
+    assert updates_itself(user) == (True, "")
+    deb = install(tmp_path / "opt" / "notes", "1.0.0", install_format="deb")
+    assert updates_itself(deb)[1] == "installed as a system package: your package manager (apt) updates it"
