@@ -34,11 +34,11 @@ if [ "${{1:-}}" = "--uninstall" ]; then
     echo "{name} is uninstalled. Your data is still in your user folders."
     exit 0
 fi
+mkdir -p "$data/applications" "$bin"
 rm -rf "$target.new"
 cp -a "$here/{slug}" "$target.new"
 if [ -d "$target" ]; then rm -rf "$target.previous"; mv "$target" "$target.previous"; fi
 mv "$target.new" "$target"
-mkdir -p "$bin" "$data/applications"
 ln -sfn "$target/{executable}" "$bin/{slug}"
 for icon in "$here"/icons/*.png; do
     [ -e "$icon" ] || continue
