@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from bisect import bisect
 from datetime import timedelta
 
 from sqlalchemy import insert, select
@@ -75,28 +76,43 @@ TAGS = ["work", "home", "ideas", "reading", "travel", "recipes", "health", "fina
         "meetings", "family", "learning", "writing", "garden", "music"]
 
 
+# The generator below draws exactly the numbers rng.randint(), rng.choice() and rng.choices()
+# would (randint(a, b) is a + _randbelow(b - a + 1); choices() is one random() per pick), so a
+# seed gives the same notes as ever, but without those calls' per-call overhead: a note takes
+# about a hundred draws, and that overhead was most of the time it took to seed a million notes.
+# tests/webapp/test_demo.py checks the output against the plain calls.
+_ZIPF_TOTAL = _ZIPF_CUMULATIVE[-1] + 0.0
+_ZIPF_HI = len(WORDS) - 1
+_FUNCTION_COUNT = len(FUNCTION_WORDS) + 0.0
+_ENDINGS = [".", ".", ".", "?", "!"]
+
+
 def _words(rng: random.Random, count: int) -> list[str]:
-    return rng.choices(WORDS, cum_weights=_ZIPF_CUMULATIVE, k=count)
+    draw = rng.random
+    return [WORDS[bisect(_ZIPF_CUMULATIVE, draw() * _ZIPF_TOTAL, 0, _ZIPF_HI)] for _ in range(count)]
 
 
 def _sentence(rng: random.Random) -> str:
+    draw, below = rng.random, rng._randbelow
     words = []
-    for content_word in _words(rng, rng.randint(3, 8)):
-        words.extend(rng.choices(FUNCTION_WORDS, k=rng.randint(0, 2)))
+    for content_word in _words(rng, 3 + below(6)):
+        for _ in range(below(3)):
+            words.append(FUNCTION_WORDS[int(draw() * _FUNCTION_COUNT)])
         words.append(content_word)
-    return " ".join(words).capitalize() + rng.choice([".", ".", ".", "?", "!"])
+    return " ".join(words).capitalize() + _ENDINGS[below(len(_ENDINGS))]
 
 
 def _body(rng: random.Random) -> str:
+    below = rng._randbelow
     parts = []
-    for _ in range(rng.randint(1, 5)):
+    for _ in range(1 + below(5)):
         kind = rng.random()
         if kind < 0.15:
             parts.append("## " + " ".join(_words(rng, 3)).capitalize())
         elif kind < 0.35:
-            parts.append("\n".join("- " + " ".join(_words(rng, rng.randint(2, 6))) for _ in range(3)))
+            parts.append("\n".join("- " + " ".join(_words(rng, 2 + below(5))) for _ in range(3)))
         else:
-            parts.append(" ".join(_sentence(rng) for _ in range(rng.randint(2, 6))))
+            parts.append(" ".join(_sentence(rng) for _ in range(2 + below(5))))
     return "\n\n".join(parts)
 
 

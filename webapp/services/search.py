@@ -56,7 +56,12 @@ def highlight(marked: str) -> Markup:
 
 
 def search(query: str, *, tag: Tag | None = None, page: int = 1, per_page: int = 30) -> Results:
-    """Live notes matching every word of `query` (as prefixes), best first."""
+    """Live notes matching every word of `query` (as prefixes), best first.
+
+    When more than COUNT_CAP notes match, "best" is among the newest of them (see
+    sqlite.RANK_WINDOW): ranking every note that contains a very common word is what made
+    such a search slow, and the pages stop at COUNT_CAP results anyway.
+    """
     if len(query) > MAX_QUERY:
         raise SearchError(f"a search can be at most {MAX_QUERY} characters")
     match = sqlite.fts_query(query)
@@ -68,8 +73,13 @@ def search(query: str, *, tag: Tag | None = None, page: int = 1, per_page: int =
     params = {"query": match, "limit": per_page, "offset": (page - 1) * per_page}
     if tag is not None:
         params["tag_id"] = tag.id
-    total = sqlite.run(connection, sqlite.count_search_sql(tag is not None), **params).scalar()
     rows = sqlite.run(connection, sqlite.search_notes_sql(tag is not None), **params).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:  # past the last page: the rows that carry the count are not there
+        total = sqlite.run(connection, sqlite.count_search_sql(tag is not None), **params).scalar()
     notes = {n.id: n for n in db.session.scalars(
         select(Note).options(selectinload(Note.tags)).where(Note.id.in_([r.id for r in rows]))
     )}
