@@ -62,8 +62,8 @@ class PageControl:
         Never only on `loaded`: pywebview's start-up thread is not a daemon, so a wait that outlived a
         window closed before its first page loaded (Ctrl+C at once) would keep the process alive."""
         deadline = time.monotonic() + timeout
-        while not self.loaded.is_set():
-            if self.closed.wait(0.05) or time.monotonic() > deadline:
+        while not self.loaded.wait(0.01):  # short slices: what waits here starts as soon as the page is up
+            if self.closed.is_set() or time.monotonic() > deadline:
                 return self.loaded.is_set()
         return True
 
