@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -15,7 +16,7 @@ from .cli import Options
 from .config import KioskConfig, load_instance_config
 from .errors import DisplayError, RelaunchRequested, SelfTestFailed, UsageError
 from .frontdesk import READY_TIMEOUT, Frontdesk
-from .appprocess import AppProcess
+from .appprocess import AppProcess, early_socket
 from .apprecovery import AppRecovery
 from .instance import InstanceLock, hand_over
 from .kiosk import EXIT_PATH, KioskSupervisor
@@ -62,7 +63,7 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
         tell("No display found: opening the app in your web browser instead.")
 
     # Listening already; requests wait in the backlog until the app process serves.
-    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path)
+    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path, sock=early_socket())
     kiosk_parts = None
     if use_window and kiosk.enabled:
         kiosk_parts = {"hidden": config["DESKTOP_KIOSK_HIDDEN"], "exit_pin": kiosk.exit_pin}
@@ -118,6 +119,7 @@ def _run_with_app_process(kit: KitSettings, paths: AppPaths, options: Options, l
     app_process.wait_settled()
     if app_process.error is not None:
         raise app_process.error
+    _start_up_done()
     from .browser import run_in_browser
 
     return run_in_browser(kit, paths, server, frontdesk, open_browser=options.open_browser)
@@ -152,6 +154,7 @@ def _run_in_window(window: NativeWindow, frontdesk: Frontdesk, after_load: Calla
         if window.kiosk is not None:
             _supervise_kiosk(window)
         if window.wait_loaded(READY_TIMEOUT):
+            _start_up_done()
             frontdesk.attach(window)
             after_load()  # what must never slow the start: the update check
 
@@ -160,11 +163,19 @@ def _run_in_window(window: NativeWindow, frontdesk: Frontdesk, after_load: Calla
     log.info("window closed")
 
 
+def _start_up_done() -> None:
+    """The launcher paused the cyclic GC for the start-up's imports: back to normal, with what was
+    built so far (GTK, pywebview, the shell) kept out of every later collection."""
+    gc.freeze()
+    gc.enable()
+
+
 def _run_dev(options: Options, app_process: AppProcess, window: NativeWindow) -> int:
     from .reload import CodeWatcher
 
     watcher = CodeWatcher(options.app, app_process, reload_window=window.reload)
     watcher.start()
+    _start_up_done()  # a developer's session is long: no start-up tweaks
     try:
         with stop_on_signals(window.close):
             window.run(NativeWindow.watch_close_keys)

@@ -34,16 +34,20 @@ def main() -> int:
     # By file descriptor: a windowed build's sys.stdin and sys.stdout are None, its pipes are not.
     stdin, channel_out = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # print() from the app goes to the log, not into the channel
-    hello = json.loads(stdin.readline() or "{}")
-    if not hello:
-        return 0  # the window process went away before saying anything
-    _configure_logging(hello["log_level"], access_log=hello.get("access_log", False))
-
+    # Started at the window process's first instant (see appprocess.start_early), before it knows
+    # what to serve: import what every hosted app needs while it gets there.
     from .channel import Channel
     from .kit import KitSettings
     from .launch import AppLaunch
     from .paths import AppPaths
     from .server import LocalServer
+
+    _import_quietly("flask", "werkzeug.serving")
+    hello = json.loads(stdin.readline() or "{}")
+    if not hello:
+        return 0  # the window process went away (or didn't need an app) before saying anything
+    _take_over_surroundings(hello)
+    _configure_logging(hello["log_level"], access_log=hello.get("access_log", False))
 
     kit = KitSettings.from_json(hello["kit"], root=Path(hello["root"]) if hello["root"] else None)
     paths = AppPaths(**{name: Path(folder) for name, folder in hello["paths"].items()})
@@ -86,6 +90,28 @@ def main() -> int:
     atexit._run_exitfuncs()
     logging.shutdown()
     os._exit(0)
+
+
+def _import_quietly(*names: str) -> None:
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # said properly when the app itself is imported
+            pass
+
+
+def _take_over_surroundings(hello: dict) -> None:
+    """The window process's working directory, environment and import path as they are now:
+    it set them up ([tool.desktop.env], the data folder, the project) after starting this one."""
+    for key, value in hello.get("environ", {}).items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
+    if hello.get("cwd"):
+        os.chdir(hello["cwd"])
+    missing = [entry for entry in hello.get("sys_path", []) if entry not in sys.path]
+    sys.path[:0] = missing
 
 
 def _listening_socket(hello: dict) -> socket.socket:

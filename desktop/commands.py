@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = args[0] if args and args[0] in COMMANDS else "run"
     rest = args[1:] if args and args[0] == command else args
+    if command in ("run", "dev", "self-test"):
+        from .appprocess import start_early, wants_app
+
+        if wants_app(rest):
+            start_early()
     try:
         return _dispatch(command, rest, project)
     except DesktopError as exc:

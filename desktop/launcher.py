@@ -32,9 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         from .appprocess_main import main as app_process_main
 
         return app_process_main()
+    from .appprocess import start_early, wants_app
     from .kit import load_bundled_settings
 
     settings = load_bundled_settings()
+    if settings is not None and wants_app(sys.argv[1:] if argv is None else argv):
+        start_early()
     if settings is None:  # the launcher run from source: behave like `python -m desktop run`
         from .__main__ import main as developer_main
 
