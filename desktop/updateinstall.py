@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 FORMAT_FILE = "desktop-install-format"  # written by the packager into the bundle: "user", "deb", ...
 STAGED_MARK = ".desktop-update.json"  # in <install>.next once it is complete
-SELF_UPDATING_FORMATS = ("user", "inno-user", "app")
+# Installs that switch folders by renaming while the old version runs: Linux's per-user install.
+# (Windows won't rename the folder of a running program; Windows and macOS need a helper, to do.)
+SELF_UPDATING_FORMATS = ("user",)
 
 
 def install_dir() -> Path | None:
