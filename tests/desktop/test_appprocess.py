@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -87,15 +88,21 @@ def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_l
     assert "ended by itself: killed by SIGKILL" in log and "restarting the app process, as the user asked" in log
 
 
-@pytest.mark.gui
-def test_closing_the_window_ends_both_processes_and_closes_the_port(display_env, tmp_path, home):
+@contextlib.contextmanager
+def minimal_app_running(display_env: dict, tmp_path: Path, home: Path):
+    """A minimal project's app, its window shown; yields the window process, its app process and port."""
     project = make_project(tmp_path / "minimal", "Minimal", "sample_apps:create_minimal_app")
     data = tmp_path / "d"
     command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
     with running(command, env=project_env(display_env, home), cwd=project) as shell:
         wait_for_window(display_env, "Minimal", timeout=60)
-        family = [psutil.Process(shell.pid), app_process_of(shell)]
-        port = port_from_log(data / "logs" / "app.log", timeout=10)
+        yield shell, app_process_of(shell), port_from_log(data / "logs" / "app.log", timeout=10)
+
+
+@pytest.mark.gui
+def test_closing_the_window_ends_both_processes_and_closes_the_port(display_env, tmp_path, home):
+    with minimal_app_running(display_env, tmp_path, home) as (shell, app_process, port):
+        family = [psutil.Process(shell.pid), app_process]
         shell.send_signal(signal.SIGTERM)  # as the session manager closes it (the close button does the same)
         assert shell.wait(15) == 0
         wait_for(lambda: not alive(family), timeout=5)
@@ -104,13 +111,7 @@ def test_closing_the_window_ends_both_processes_and_closes_the_port(display_env,
 
 @pytest.mark.gui
 def test_a_killed_window_process_takes_its_app_process_with_it(display_env, tmp_path, home):
-    project = make_project(tmp_path / "minimal", "Minimal", "sample_apps:create_minimal_app")
-    data = tmp_path / "d"
-    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
-    with running(command, env=project_env(display_env, home), cwd=project) as shell:
-        wait_for_window(display_env, "Minimal", timeout=60)
-        orphan = app_process_of(shell)
-        port = port_from_log(data / "logs" / "app.log", timeout=10)
+    with minimal_app_running(display_env, tmp_path, home) as (shell, orphan, port):
         shell.kill()  # no clean-up ran: the app process notices its channel closing
         shell.wait(10)
         wait_for(lambda: not alive([orphan]), timeout=10)
