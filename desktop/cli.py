@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass, field
 
 from .kit import KitSettings
@@ -119,8 +118,6 @@ def parse_args(kit: KitSettings, argv: list[str] | None = None) -> tuple[Options
         parser.error("--no-open only makes sense with --browser")
     if namespace.dev and (namespace.browser or namespace.self_test or namespace.kiosk):
         parser.error("--dev works with the native window only (not with --browser, --self-test or --kiosk)")
-    if namespace.dev and sys.platform == "win32":
-        parser.error("--dev is not available on Windows yet (it hands the server socket to a child process)")
     if namespace.kiosk and namespace.browser:
         parser.error("--kiosk needs the native window; it can't be combined with --browser")
     if namespace.self_test and namespace.browser:
