@@ -21,6 +21,8 @@ TARGET_ARCH_ENV = "DESKTOP_TARGET_ARCH"
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
 # Never used by a desktop app's shell: left out for a smaller bundle that starts faster.
+# Only an app with [tool.desktop.update] url needs these (desktop.updates imports them lazily).
+UPDATE_ONLY = ["tuf", "securesystemslib", "cryptography"]
 EXCLUDES = ["tkinter", "unittest", "pydoc_data", "test", "PyQt5", "PyQt6", "PySide2", "PySide6", "qtpy",
             "webview.platforms.qt", "webview.platforms.cef", "IPython", "PyInstaller", "desktop.builder"]
 # What Flask-Migrate's standard env.py and Alembic import by name at run time.
@@ -80,6 +82,8 @@ class SpecInputs:
             hidden += MIGRATION_IMPORTS
         hidden += settings["bundle"]["hidden_imports"]
         excludes = EXCLUDES + settings["bundle"]["excludes"]
+        if not settings.get("update", {}).get("url"):  # no updates: no TUF client, no crypto (~15 MB)
+            excludes += UPDATE_ONLY
         hooksconfig = {}
         if sys.platform.startswith("linux"):
             hidden += ["webview.platforms.gtk", "gi.repository.WebKit2"]
