@@ -136,6 +136,37 @@ def test_pagination(client, app):
     assert "Note 0" in page(client, "/?page=3")
 
 
+def pager(html: str) -> tuple[str, bool, bool]:
+    """What the pagination shows: "Page n of m", and whether it links to newer / older notes."""
+    nav = html.split('<nav class="pagination"')[1].split("</nav>")[0]
+    return nav.split("<span>")[1].split("</span>")[0], 'rel="prev"' in nav, 'rel="next"' in nav
+
+
+def test_pagination_counts_only_a_little_ahead(client, app, monkeypatch):
+    """The list doesn't count every note: it knows there is a next page from one extra row, and
+    its count stops COUNT_AHEAD notes past the page's first ("Page 1 of 2+")."""
+    from webapp.services import notes as note_service
+
+    monkeypatch.setattr(note_service, "COUNT_AHEAD", 4)
+    app.config["NOTES_PER_PAGE"] = 2
+    for i in range(9):
+        create(client, title=f"Note {i}")
+    assert pager(page(client, "/")) == ("Page 1 of 2+", False, True)  # counted 4 of 9: 2 pages at least
+    assert pager(page(client, "/?page=2")) == ("Page 2 of 3+", True, True)
+    assert pager(page(client, "/?page=4")) == ("Page 4 of 5", True, True)  # counted to the end: exact
+    assert pager(page(client, "/?page=5")) == ("Page 5 of 5", True, False)
+    assert listed(client, "/?page=5") == ["Note 0"]
+    assert "Page 6" not in page(client, "/?page=6")  # past the end: no notes, no pager
+    # Exactly two full pages: the last one has no "Older" link (the extra row isn't there).
+    for note in client.get("/api/v1/notes?per_page=100").json["items"][:5]:
+        client.post(f"/notes/{note['id']}/trash")
+    assert pager(page(client, "/?page=1")) == ("Page 1 of 2", False, True)
+    assert pager(page(client, "/?page=2")) == ("Page 2 of 2", True, False)
+    assert pager(page(client, "/trash")) == ("Page 1 of 2+", False, True)
+    assert pager(page(client, "/trash?page=3")) == ("Page 3 of 3", True, False)
+    assert listed(client, "/?pinned=1") == [] and "Sort by" not in page(client, "/?pinned=1")
+
+
 @pytest.mark.parametrize("query", ["?page=0", "?page=abc", "?page=-1", "?page=99999999999", "?sort=sideways"])
 def test_bad_query_parameters_are_a_400(client, query):
     response = client.get("/" + query)

@@ -14,7 +14,9 @@ from tests.webapp.test_notes import create, listed, page
 from webapp import create_app
 from webapp.config import TestingConfig
 from webapp.extensions import db
-from webapp.services import attachments, importer
+from webapp.models import Note
+from webapp.services import attachments, export, importer
+from webapp.services import notes as note_service
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -216,3 +218,118 @@ def test_a_failed_import_says_what_went_wrong_without_a_progress_bar(client):
     page = client.get(job_url).get_data(as_text=True)
     assert "Import failed" in page and 'role="alert"' in page and "not a zip archive" in page
     assert "data-job-progress hidden" in page and "data-job-count hidden" in page
+
+
+# Titles the manifest must quote exactly as json.dumps does: quotes, backslashes, non-ASCII,
+# a line separator (JSON leaves U+2028 raw: the manifest writer must not split lines on it).
+TRICKY_TITLES = ['Say "cheese"', "back\\slash", "ünïcode ✓ 📝", "line\u2028separator", "", "tab\there"]
+
+
+def test_export_streams_many_notes_and_round_trips(app, client, other_client, monkeypatch):
+    """A batch of 7 notes at a time (so many batches, one of them all in the trash): the archive
+    has every live note once, in id order, a manifest byte for byte as json.dumps would write
+    it whole, and imports back the same notes; the session never holds more than a batch."""
+    monkeypatch.setattr(export, "BATCH", 7)
+    with app.app_context():
+        for i in range(40):
+            title = TRICKY_TITLES[i % len(TRICKY_TITLES)] + f" {i}" if i % 4 else TRICKY_TITLES[i % 6]
+            data = note_service.validate(title, f"Body {i}\n\n- **item**" if i != 1 else "", ["all", f"t{i % 3}"])
+            note = note_service.add(data, pinned=i % 9 == 0)
+            if i % 5 == 0:
+                attachments.store(note, f"pic{i}.png", PNG)
+        db.session.commit()
+        for note in db.session.scalars(db.select(Note).where(Note.id.in_([3, *range(15, 23)]))):
+            note.deleted_at = note.updated_at  # 15-21 is a whole batch (ids 1-7, 8-14, ...)
+        db.session.commit()
+        live = db.session.scalars(db.select(Note.id).where(Note.deleted_at.is_(None)).order_by(Note.id)).all()
+
+    with app.app_context():
+        held, calls, buffer = [], [], io.BytesIO()
+
+        def progress(done, total):
+            calls.append((done, total))
+            held.append(sum(isinstance(obj, Note) for obj in db.session.identity_map.values()))
+
+        assert export.export_zip(buffer, progress=progress) == len(live) == 31
+    assert calls[-1] == (31, 31) and [done for done, _ in calls] == list(range(1, 32))
+    assert max(held) <= 2 * export.BATCH, held  # batches come and go: never every note at once
+
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        raw = archive.read("manifest.json").decode()
+    assert names[-1] == "manifest.json"
+    assert raw == json.dumps(json.loads(raw), ensure_ascii=False, indent=1)  # as if dumped whole
+    manifest = json.loads(raw)
+    assert [int(entry["file"].split("/")[1].split(" ")[0]) for entry in manifest["notes"]] == live
+    assert all(entry["file"] in names for entry in manifest["notes"])
+    assert sum(len(entry["attachments"]) for entry in manifest["notes"]) == 6  # notes 1, 6, ... 36 but 16, 21
+
+    state = import_archive(other_client, buffer.getvalue())
+    assert state["message"] == "Imported 31 notes and 6 attachments.", state
+
+    def notes_of(a_client):
+        items = a_client.get("/api/v1/notes?per_page=100").json["items"]
+        return sorted((n["title"], n["body"], n["tags"], n["pinned"]) for n in items)
+
+    assert notes_of(other_client) == notes_of(client)
+    assert len(notes_of(client)) == 31
+
+
+def test_export_of_no_notes(app):
+    with app.app_context():
+        buffer = io.BytesIO()
+        assert export.export_zip(buffer) == 0
+    with zipfile.ZipFile(buffer) as archive:
+        assert archive.namelist() == ["manifest.json"]
+        raw = archive.read("manifest.json").decode()
+    assert raw == json.dumps(json.loads(raw), ensure_ascii=False, indent=1)
+    assert json.loads(raw)["notes"] == []
+
+
+def test_streaming_zip_writes_what_zipfile_writes_and_keeps_no_entries():
+    """The export's zip writer keeps each entry's record on disk, not in memory, and writes the
+    same bytes as zipfile: past 65,535 entries too, where the archive needs ZIP64 records."""
+    count = zipfile.ZIP_FILECOUNT_LIMIT + 10
+    outputs = []
+    for make in (lambda b: zipfile.ZipFile(b, "w", compression=zipfile.ZIP_STORED),
+                 lambda b: export._StreamingZip(b, compression=zipfile.ZIP_STORED)):
+        buffer = io.BytesIO()
+        with make(buffer) as archive:
+            for i in range(count):
+                archive.writestr(zipfile.ZipInfo(f"notes/{i}.md", (2024, 1, 2, 3, 4, 6)), b"x")
+            remembered = len(archive.NameToInfo)
+        outputs.append((buffer.getvalue(), remembered))
+    (plain, plain_names), (streamed, streamed_names) = outputs
+    assert plain_names == count and streamed_names == 0
+    assert streamed == plain
+    with zipfile.ZipFile(io.BytesIO(streamed)) as archive:
+        assert len(archive.infolist()) == count and archive.read(f"notes/{count - 1}.md") == b"x"
+
+
+def test_duplicate_check_uses_the_title_index(app, client):
+    """ix_notes_by_title is (deleted_at, pinned DESC, lower(title)): the duplicate check names
+    pinned too, so each import checks a title in the index instead of reading every live note."""
+    from sqlalchemy import event
+
+    create(client, title="Pinned twin", body="same")
+    create(client, title="Loose twin", body="same")
+    create(client, title="Trashed twin", body="same")
+    client.post("/notes/1/pin")
+    client.post("/notes/3/trash")
+    with app.app_context():
+        statements = []
+
+        def listener(_connection, _cursor, statement, parameters, _context, _many):
+            statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            found = [importer._find_duplicate(note_service.validate(title, "same", []))
+                     for title in ("PINNED TWIN", "loose twin", "Trashed twin")]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert [note and note.id for note in found] == [1, 2, None]  # any pin; never the trash
+        sql, params = statements[0]
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+    assert "USING INDEX ix_notes_by_title (deleted_at=? AND pinned=? AND <expr>=?)" in plan[0][-1], plan

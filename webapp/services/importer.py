@@ -226,8 +226,14 @@ def _is_duplicate(data: note_service.NoteInput) -> bool:
 
 
 def _find_duplicate(data: note_service.NoteInput) -> Note | None:
+    # `pinned IN (1, 0)` matches every note (the column is NOT NULL and only ever 0 or 1) and is
+    # there for the index: ix_notes_by_title is (deleted_at, pinned DESC, lower(title)), so
+    # without a constraint on pinned SQLite can use only its first column and reads every live
+    # note's title (an import slowed from 162 to 6 notes/s between 10k and 1M notes); with it,
+    # each duplicate check is two index lookups, however many notes there are.
     candidates = db.session.scalars(
-        select(Note).where(Note.deleted_at.is_(None), func.lower(Note.title) == data.title.lower())
+        select(Note).where(Note.deleted_at.is_(None), Note.pinned.in_([True, False]),
+                           func.lower(Note.title) == data.title.lower())
     )
     return next((note for note in candidates if note.body == data.body), None)
 

@@ -49,10 +49,8 @@ def index():
     if sort not in note_service.SORTS:
         abort(400, description=f"sort must be one of: {', '.join(note_service.SORTS)}")
     pinned = request.args.get("pinned") == "1"
-    page = db.paginate(
-        note_service.listing(tag=tag, sort=sort, pinned_only=pinned), page=page_arg(),
-        per_page=current_app.config["NOTES_PER_PAGE"], error_out=False,
-    )
+    page = note_service.list_page(tag=tag, sort=sort, pinned_only=pinned, page=page_arg(),
+                                  per_page=current_app.config["NOTES_PER_PAGE"])
     return render_template("notes/list.html", page=page, tag=tag, sort=sort, pinned=pinned, action_form=ActionForm())
 
 
@@ -200,8 +198,7 @@ def trash(note_id: int):
 @bp.get("/trash")
 def trash_list():
     """What is in the trash."""
-    page = db.paginate(note_service.listing(trashed=True), page=page_arg(),
-                       per_page=current_app.config["NOTES_PER_PAGE"], error_out=False)
+    page = note_service.list_page(trashed=True, page=page_arg(), per_page=current_app.config["NOTES_PER_PAGE"])
     return render_template("notes/trash.html", page=page, action_form=ActionForm())
 
 

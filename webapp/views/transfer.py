@@ -33,12 +33,26 @@ def index():
 
 @bp.get("/export.zip")
 def export_zip():
-    """Download every note (with attachments) as a zip."""
-    spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)
-    export.export_zip(spool)
-    spool.seek(0)
+    """Download every note (with attachments) as a zip.
+
+    The archive is written to a temporary file in the data folder (not memory: an export is as
+    big as all the notes), then sent from it in chunks; the file is gone when the response
+    closes. Writing it first keeps a failed export an error page rather than a truncated zip.
+    """
+    folder = Path(current_app.instance_path) / "tmp"
+    folder.mkdir(exist_ok=True)
+    archive = tempfile.TemporaryFile(dir=folder)
+    try:
+        export.export_zip(archive, scratch=folder)
+        size = archive.seek(0, os.SEEK_END)
+        archive.seek(0)
+    except BaseException:
+        archive.close()
+        raise
     name = f"inkwell-export-{utcnow().strftime('%Y%m%d-%H%M%S')}.zip"
-    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
+    response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)
+    response.content_length = size  # send_file can't tell for a file object; the download's progress can
+    return response
 
 
 @bp.post("/import")
