@@ -24,7 +24,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.processtree import window_titles  # noqa: E402
+from desktop.updateinstall import extract_safely  # noqa: E402
 from tests.desktop.test_updates import serving  # noqa: E402
 from tests.support.display import virtual_display  # noqa: E402
 
@@ -110,8 +110,7 @@ def main() -> int:
             env = {**display, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share"),
                    "DESKTOP_NO_DIALOG": "1"}
             env.pop("PYTHONDONTWRITEBYTECODE", None)
-            with tarfile.open(package) as tar:
-                tar.extractall(work / "download", filter="data")
+            extract_safely(package, work / "download")
             [unpacked] = (work / "download").iterdir()
             subprocess.run([str(unpacked / "install.sh")], env=env, check=True, capture_output=True, timeout=300)
             installed = home / ".local" / "share" / "io.github.inkwell"

@@ -14,12 +14,12 @@ import platform
 import shutil
 import signal
 import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from tests.build.conftest import PROJECTS, kit
+from desktop.updateinstall import extract_safely
 from tests.desktop.test_updates import serving
 from tests.support.processes import running, shell_env, wait_for
 from tests.support.screen import wait_for_window
@@ -61,8 +61,7 @@ def test_a_per_user_install_updates_itself_and_rolls_back_an_update_that_fails(
         assert published.returncode == 0, published.stdout + published.stderr
         assert "Published Ledger 2.0.0 on stable" in published.stdout
 
-        with tarfile.open(project / "dist" / f"ledger-1.2.0-linux-{platform.machine()}.tar.gz") as tar:
-            tar.extractall(tmp_path / "download", filter="data")
+        extract_safely(project / "dist" / f"ledger-1.2.0-linux-{platform.machine()}.tar.gz", tmp_path / "download")
         env = shell_env(display_env, home, XDG_DATA_HOME=str(home / ".local" / "share"))
         subprocess.run([str(tmp_path / "download" / "ledger-1.2.0" / "install.sh")], env=env, check=True,
                        capture_output=True, timeout=300)

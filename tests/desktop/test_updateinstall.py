@@ -9,6 +9,7 @@ import pytest
 
 from desktop.builder.updates import make_archive
 from desktop.updateinstall import FORMAT_FILE, apply_staged, sibling, stage, staged_version, updates_itself
+from desktop.updates import UpdateError
 
 
 def install(folder: Path, version: str, install_format: str = "user") -> Path:
@@ -60,9 +61,23 @@ def test_an_archive_that_would_write_outside_the_install_is_refused(tmp_path):
     payload.write_text("owned")
     with tarfile.open(evil, "w:gz") as tar:
         tar.add(payload, arcname="../../escaped")
-    with pytest.raises(tarfile.OutsideDestinationError):
+    with pytest.raises(UpdateError, match="refused"):
         stage(evil, app, "6.6.6")
     assert not (tmp_path / "escaped").exists() and staged_version(app) is None
+
+
+def test_a_link_out_of_the_install_is_refused_even_without_pythons_tar_filter(tmp_path, monkeypatch):
+    monkeypatch.delattr(tarfile, "data_filter", raising=False)  # Debian 12's Python 3.11.2 has none
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as tar:
+        link = tarfile.TarInfo("_internal/passwd")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    with pytest.raises(UpdateError, match="outside its folder"):
+        stage(evil, app, "6.6.6")
+    stage(archive_of(tmp_path, "1.1.0"), app, "1.1.0")  # a sound archive still unpacks the old way
+    assert staged_version(app) == "1.1.0"
 
 
 def test_only_installs_that_belong_to_the_user_update_themselves(tmp_path):
