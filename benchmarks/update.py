@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -42,8 +43,11 @@ PROJECT_FILES = ("pyproject.toml", "webapp", "assets", "build", "installer.spec"
 
 
 def kit(project: Path, *args: str) -> str:
+    # The kit from this checkout: PyInstaller doesn't see packages through an editable install's
+    # import hook, so the copy's build finds `desktop` on PYTHONPATH.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "desktop", *args], cwd=project, capture_output=True, text=True,
-                            timeout=1800)
+                            timeout=1800, env=env)
     if result.returncode != 0:
         sys.exit(f"python -m desktop {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
@@ -63,11 +67,12 @@ def window_shown_ms(executable: Path, env: dict) -> float:
     """Start the installed app as a user does (the update check only runs there, not in a self-test);
     time until its window shows a page of the app; close it."""
     spawned = time.monotonic()
-    app = subprocess.Popen([str(executable)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen([str(executable)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         while not any("Inkwell" in title for title in window_titles(env)):
             if time.monotonic() - spawned > 120 or app.poll() is not None:
-                raise RuntimeError("the app showed no window")
+                app.kill()
+                raise RuntimeError(f"the app showed no window: {app.communicate()[0][-3000:]}")
             time.sleep(0.02)
         return (time.monotonic() - spawned) * 1000
     finally:
