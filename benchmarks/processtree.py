@@ -13,6 +13,8 @@ import time
 
 import psutil
 
+from tests.support.processes import alive
+
 TITLE = re.compile(r'^\s+0x[0-9a-f]+ "(.*)": ', re.MULTILINE)
 
 
@@ -87,12 +89,6 @@ def steady_memory(command: list[str], env: dict, title_part: str, *, settle: flo
             proc.wait()
 
 
+
 def _alive(family: dict) -> list[str]:
-    living = []
-    for process, role_name in family.items():
-        try:
-            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                living.append(role_name)
-        except psutil.Error:
-            pass
-    return living
+    return [family[process] for process in alive(list(family))]
