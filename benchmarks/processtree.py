@@ -57,6 +57,15 @@ def window_titles(env: dict) -> list[str]:
     return TITLE.findall(out)
 
 
+def wait_for_title(proc: subprocess.Popen, env: dict, title_part: str, timeout: float) -> None:
+    """Poll until a window whose title contains `title_part` shows; fail if `proc` ends first."""
+    deadline = time.monotonic() + timeout
+    while not any(title_part in title for title in window_titles(env)):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"{proc.args}: no window titled *{title_part}* within {timeout} s")
+        time.sleep(0.02)
+
+
 def steady_memory(command: list[str], env: dict, title_part: str, *, settle: float = 2.0,
                   timeout: float = 60.0) -> tuple[list[dict], float, bool]:
     """Start `command`, wait for a window whose title contains `title_part`, let it settle, measure
@@ -64,11 +73,7 @@ def steady_memory(command: list[str], env: dict, title_part: str, *, settle: flo
     every process of the tree was gone within a second of the close."""
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + timeout
-        while not any(title_part in title for title in window_titles(env)):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"{command}: no window titled *{title_part}* within {timeout} s")
-            time.sleep(0.1)
+        wait_for_title(proc, env, title_part, timeout)
         time.sleep(settle)  # a steady state: the page painted, start-up garbage collected
         rows = tree_memory(proc.pid)
         family = {psutil.Process(row["pid"]): row["role"] for row in rows if row["pid"] != proc.pid}

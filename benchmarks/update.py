@@ -33,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.processtree import window_titles  # noqa: E402
+from benchmarks.bundle import size_mb  # noqa: E402
+from benchmarks.processtree import wait_for_title  # noqa: E402
 from desktop.updateinstall import extract_safely  # noqa: E402
 from tests.desktop.test_updates import serving  # noqa: E402
 from tests.support.display import virtual_display  # noqa: E402
@@ -53,10 +54,6 @@ def kit(project: Path, *args: str) -> str:
     return result.stdout
 
 
-def size_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-
-
 def set_url(bundle: Path, url: str) -> None:
     data = json.loads((bundle / SETTINGS).read_text())
     data["update"] = {**data["update"], "url": url}
@@ -69,11 +66,11 @@ def window_shown_ms(executable: Path, env: dict) -> float:
     spawned = time.monotonic()
     app = subprocess.Popen([str(executable)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        while not any("Inkwell" in title for title in window_titles(env)):
-            if time.monotonic() - spawned > 120 or app.poll() is not None:
-                app.kill()
-                raise RuntimeError(f"the app showed no window: {app.communicate()[0][-3000:]}")
-            time.sleep(0.02)
+        try:
+            wait_for_title(app, env, "Inkwell", 120)
+        except RuntimeError as exc:
+            app.kill()
+            raise RuntimeError(f"{exc}: {app.communicate()[0][-3000:]}") from exc
         return (time.monotonic() - spawned) * 1000
     finally:
         app.terminate()

@@ -146,18 +146,13 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
 
 def _with_update_restart(app, channel):
     """The update banner's "Restart now" (a POST from the page) reaches the window process."""
-    from .banner import asked_for
+    from .banner import answer_action
     from .updateservice import RESTART_ACTION, RESTART_PATH
 
     def wsgi(environ, start_response):
         if environ.get("PATH_INFO") != RESTART_PATH:
             return app(environ, start_response)
-        if not asked_for(environ, RESTART_ACTION):
-            start_response("400 Bad Request", [("Content-Type", "text/plain")])
-            return [b"Restart takes a POST from the window"]
-        channel.send("restart_for_update")
-        start_response("202 Accepted", [("Content-Type", "application/json")])
-        return [b'{"restarting": true}']
+        return answer_action(environ, start_response, RESTART_ACTION, lambda: channel.send("restart_for_update"))
 
     return wsgi
 

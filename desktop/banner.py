@@ -68,3 +68,15 @@ def asked_for(environ: dict, action: str) -> bool:
     """Whether a request is the banner button's POST for `action`."""
     header = "HTTP_" + ACTION_HEADER.upper().replace("-", "_")
     return environ.get("REQUEST_METHOD") == "POST" and environ.get(header) == action
+
+
+def answer_action(environ: dict, start_response, action: str, do) -> list[bytes]:
+    """Answer a POST to a banner button's path: run `do` if the request is the button's own
+    (the action header), else refuse it with a 400."""
+    if not asked_for(environ, action):
+        start_response("400 Bad Request", [("Content-Type", "text/plain")])
+        return [b"This takes a POST from the app's window"]
+    do()
+    body = b'{"done": true}'
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]

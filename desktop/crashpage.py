@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .banner import asked_for, banner_js
+from .banner import answer_action, banner_js
 
 RESTART_PATH = "/__desktop__/restart"
 RESTART_ACTION = "restart-app"
@@ -41,10 +41,7 @@ def stopped_app(app_name: str, why: str, log_file: Path, restart: Callable[[], N
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == RESTART_PATH:
-            if not asked_for(environ, RESTART_ACTION):
-                return _answer(start_response, "400 Bad Request", "text/plain", b"Restart takes a POST from the window")
-            restart()
-            return _answer(start_response, "200 OK", "application/json", b'{"restarted": true}')
+            return answer_action(environ, start_response, RESTART_ACTION, restart)
         if "text/html" in environ.get("HTTP_ACCEPT", ""):
             return _answer(start_response, "503 Service Unavailable", "text/html; charset=utf-8",
                            _page(app_name, why, log_file).encode())

@@ -7,14 +7,8 @@ import shutil
 from pathlib import Path
 
 from ..errors import UsageError
-from ..kit import KitSettings
+from .commands import _settings
 from .updates import CHANNELS, ROLES, UpdateRepository, init_keys
-
-
-def _settings(project: Path | None) -> KitSettings:
-    from ..project import load_project
-
-    return load_project(project)
 
 
 def keys_command(argv: list[str], *, project: Path | None = None) -> int:
