@@ -16,7 +16,8 @@ from .cli import Options
 from .config import KioskConfig, load_instance_config
 from .errors import DisplayError, RelaunchRequested, SelfTestFailed, UsageError
 from .frontdesk import READY_TIMEOUT, Frontdesk
-from .appprocess import AppProcess, early_socket
+from .appprocess import AppProcess
+from .earlystart import early_socket
 from .apprecovery import AppRecovery
 from .instance import InstanceLock, hand_over
 from .kiosk import EXIT_PATH, KioskSupervisor

@@ -17,13 +17,13 @@ import json
 import logging
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from .appprocess_main import ENV, LOG_SEPARATOR
+from .appprocess_main import LOG_SEPARATOR
 from .channel import Channel, ChannelClosed, RemoteError
+from .earlystart import child_command, spawn_child, take_early
 from .errors import AppLoadError, FileOpenError
 from .kit import KitSettings
 from .paths import AppPaths
@@ -55,7 +55,7 @@ class AppProcess:
                  log_level: str = "INFO", access_log: bool = False, native: bool = False,
                  kiosk: dict | None = None, dev: bool = False) -> None:
         self._server = server
-        self._early = take_early(server)
+        self._early = take_early(server.socket)
         self._hello = {
             "spec": spec, "config": config, "kit": kit.to_json(), "root": str(kit.root or ""),
             "paths": {name: str(folder) for name, folder in paths.placeholders().items()},
@@ -182,76 +182,6 @@ class AppProcess:
         self.settled.set()  # nobody waits for an app that is gone
         for callback in self.on_crash:
             callback(self.crashed)
-
-
-def spawn_child(sock) -> subprocess.Popen:
-    """Start an app process that will serve on `sock` once told what to serve (its first line of input)."""
-    command, extra_path = child_command()
-    keep_fds = () if hasattr(sock, "share") else (sock.fileno(),)
-    return subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, ENV: json.dumps(extra_path)}, pass_fds=keep_fds,
-        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-    )
-
-
-# The app process started at the window process's first instant, with the socket it will serve on.
-_early: list[tuple] = []
-
-
-NO_APP_OPTIONS = frozenset({"--version", "--paths", "--help", "-h", "--flask", "--set-kiosk-pin", "--check-updates"})
-
-
-def wants_app(args: list[str]) -> bool:
-    """Whether a command line runs the app (so an early app process is worth starting)."""
-    return not NO_APP_OPTIONS.intersection(args)
-
-
-def start_early() -> None:
-    """Bind the app's port and start its app process now, before the window process has parsed its
-    command line or imported its own modules: the app's imports (Flask first) get a head start of
-    about a tenth of a second. A launch that turns out not to need it (--version, a second launch
-    handing over) closes its input at exit, and it ends without having served anything."""
-    import atexit
-
-    from .server import bind_loopback
-
-    try:
-        sock = bind_loopback()
-        process = spawn_child(sock)
-    except OSError:  # the launch goes on as usual, and says what is wrong where it can (with a log)
-        return
-    _early.append((sock, process))
-
-    def discard() -> None:
-        for _sock, unused in _early:
-            unused.stdin.close()
-            unused.wait(5)
-        _early.clear()
-
-    atexit.register(discard)
-
-
-def early_socket():
-    """The socket bound by start_early (None if there was no early start): the server listens on it."""
-    return _early[0][0] if _early else None
-
-
-def take_early(server) -> subprocess.Popen | None:
-    """The early app process, if it was started with `server`'s socket."""
-    if _early and _early[0][0] is server.socket:
-        return _early.pop()[1]
-    return None
-
-
-def child_command() -> tuple[list[str], list[str]]:
-    """How to start the app process, and the import path it needs on top of its own."""
-    if getattr(sys, "frozen", False):  # the bundle's own executable, in its other role
-        return [sys.executable], []
-    boot = ("import json, os, sys; sys.path[:0] = json.loads(os.environ['" + ENV + "']); "
-            "from desktop.appprocess_main import main; sys.exit(main())")
-    # The shell's own import path: the project's folder, a src/ layout, the kit itself.
-    return [sys.executable, "-c", boot], [os.path.abspath(entry) for entry in sys.path if entry]
 
 
 def describe_exit(code: int) -> str:

@@ -21,9 +21,10 @@ import sys
 import threading
 from pathlib import Path
 
+from .earlystart import ENV
+
 log = logging.getLogger("desktop.app")
 
-ENV = "DESKTOP_APP_PROCESS"  # set for the child only: its value is the sys.path entries to add (JSON)
 LOG_SEPARATOR = "\x1f"  # between the fields of a log line the window process reads back
 
 
@@ -34,7 +35,7 @@ def main() -> int:
     # By file descriptor: a windowed build's sys.stdin and sys.stdout are None, its pipes are not.
     stdin, channel_out = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # print() from the app goes to the log, not into the channel
-    # Started at the window process's first instant (see appprocess.start_early), before it knows
+    # Started at the window process's first instant (see earlystart.py), before it knows
     # what to serve: import what every hosted app needs while it gets there.
     from .channel import Channel
     from .kit import KitSettings

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args[0] if args and args[0] in COMMANDS else "run"
     rest = args[1:] if args and args[0] == command else args
     if command in ("run", "dev", "self-test"):
-        from .appprocess import start_early, wants_app
+        from .earlystart import start_early, wants_app
 
         if wants_app(rest):
             start_early()

@@ -18,6 +18,7 @@ from .logs import restore_shell_logging
 from .migrate import fix_migrations_directory, upgrade_database
 from .paths import AppPaths
 from .server import LocalServer
+from .warmup import cache_compiled_templates, warm_up_in_background
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,12 @@ class AppLaunch:
             self.app = app
             for hook in self.on_built:
                 hook(app)
+            cache_compiled_templates(app, self._paths.compiled_templates)
             wsgi_app = app
             for wrap in self.wrappers:
                 wsgi_app = wrap(wsgi_app)
             self._server.serve(wsgi_app)
+            warm_up_in_background()
         except BaseException as exc:  # noqa: BLE001 - reported by run() once the UI has closed
             self.error = exc
             log.error("the app could not be started: %s", exc, exc_info=not isinstance(exc, DesktopError))

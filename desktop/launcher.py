@@ -26,18 +26,17 @@ NO_DIALOG_ENV = "DESKTOP_NO_DIALOG"
 
 def main(argv: list[str] | None = None) -> int:
     """The frozen app: run with the settings the bundle carries."""
-    from .appprocess_main import ENV
+    from .earlystart import is_app_process, start_early, wants_app
 
-    if ENV in os.environ:  # started by the window process to serve the app (see appprocess.py)
+    if is_app_process():  # started by the window process to serve the app (see appprocess.py)
         from .appprocess_main import main as app_process_main
 
         return app_process_main()
-    from .appprocess import start_early, wants_app
     from .kit import load_bundled_settings
 
     settings = load_bundled_settings()
     if settings is not None and wants_app(sys.argv[1:] if argv is None else argv):
-        start_early()
+        start_early()  # a no-op when the bundle's entry script has already done it
     if settings is None:  # the launcher run from source: behave like `python -m desktop run`
         from .__main__ import main as developer_main
 

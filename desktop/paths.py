@@ -57,6 +57,11 @@ class AppPaths:
         """Cookies, local storage and caches of the web view."""
         return self.cache / "webview"
 
+    @property
+    def compiled_templates(self) -> Path:
+        """The app's templates compiled to Python, kept between launches (see warmup.py)."""
+        return self.cache / "templates"
+
     def placeholders(self) -> dict[str, Path]:
         """The folders a project's settings may name: {data}, {config}, {cache}, {logs}."""
         return {"data": self.data, "config": self.config, "cache": self.cache, "logs": self.logs}

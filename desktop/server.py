@@ -13,30 +13,12 @@ import socket
 import threading
 from typing import Callable
 
+from .earlystart import LOOPBACK, bind_loopback
 from .guard import SessionGuard
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
 TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]+")
-BACKLOG = 128
-
-
-def bind_loopback() -> socket.socket:
-    """A listening TCP socket on 127.0.0.1, on a free port the OS picks while binding.
-
-    Port 0 means no probe-then-bind race: no other process can take the port in between.
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the port
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-        sock.bind((LOOPBACK, 0))
-        sock.listen(BACKLOG)
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 class LocalServer:

@@ -329,13 +329,22 @@
   });
 
   // --- Dates in the user's own time zone and locale (the server writes UTC) --------------------
+  // One formatter per style, made on first use: toLocaleString() builds a new one for every call,
+  // which is most of the time a long list of notes takes to show.
+  const timeFormats = {};
+  function timeFormat(style) {
+    if (!timeFormats[style]) {
+      const options = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+      if (style === "seconds") { options.second = "2-digit"; }
+      timeFormats[style] = new Intl.DateTimeFormat([], options);
+    }
+    return timeFormats[style];
+  }
   function localizeTimes(root) {
     root.querySelectorAll("time[data-local]").forEach(function (el) {
       const moment = new Date(el.dateTime);
       if (isNaN(moment)) { return; }
-      const options = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
-      if (el.dataset.local === "seconds") { options.second = "2-digit"; }
-      el.textContent = moment.toLocaleString([], options);
+      el.textContent = timeFormat(el.dataset.local).format(moment);
     });
   }
   localizeTimes(document);
