@@ -65,12 +65,27 @@ def sibling(folder: Path, suffix: str) -> Path:
 
 def stage(archive: Path, folder: Path, version: str) -> Path:
     """Unpack a verified archive as <install>.next, marked complete last; return it."""
+    return _stage(folder, version, lambda partial: extract_safely(archive, partial))
+
+
+def stage_patch(patch: Path, folder: Path, version: str) -> Path:
+    """Rebuild the new version as <install>.next from the install and a verified patch; return it."""
+    from .updatepatch import apply_patch
+
+    return _stage(folder, version, lambda partial: apply_patch(patch, folder, partial))
+
+
+def _stage(folder: Path, version: str, fill: Callable[[Path], object]) -> Path:
     staged = sibling(folder, ".next")
     shutil.rmtree(staged, ignore_errors=True)
     partial = sibling(folder, ".next-partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    extract_safely(archive, partial)
+    try:
+        fill(partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)  # nothing half-made is left behind
+        raise
     (partial / FORMAT_FILE).write_text(install_format(folder) or "user")
     (partial / STAGED_MARK).write_text(json.dumps({"version": version}))
     os.rename(partial, staged)

@@ -47,6 +47,8 @@ class Offer:
     version: str
     archive: str  # target name
     size: int
+    patch: str | None = None  # target name of the patch from the running version, if published
+    patch_size: int = 0
 
 
 class UpdateClient:
@@ -78,6 +80,8 @@ class UpdateClient:
                 log.info("updates: %s is the newest on the %s channel", self.current_version, self.source.channel)
                 return None
             archive_info = updater.get_targetinfo(archive)
+            patch = dict(index.get("patches", {})).get(self.current_version)
+            patch_info = updater.get_targetinfo(str(patch)) if patch else None
         except exceptions.DownloadError as exc:  # offline, server down or slow: try again later
             log.info("updates: the update server can't be reached (%s)", exc)
             return None
@@ -87,17 +91,19 @@ class UpdateClient:
             raise UpdateError(f"the update server's channel index is not usable: {exc}") from exc
         if archive_info is None:
             raise UpdateError(f"the {self.source.channel} channel names {archive}, which the repository doesn't sign")
-        return Offer(version=version, archive=archive, size=archive_info.length)
+        return Offer(version=version, archive=archive, size=archive_info.length,
+                     patch=patch_info.path if patch_info else None, patch_size=patch_info.length if patch_info else 0)
 
-    def download(self, offer: Offer) -> Path:
-        """Download `offer`'s archive (or find it downloaded before) and return it, verified."""
+    def download(self, offer: Offer, *, patch: bool = False) -> Path:
+        """Download `offer`'s archive, or its patch (or find it downloaded before) and return it, verified."""
         from tuf.api import exceptions
 
+        name = offer.patch if patch else offer.archive
         updater = self._updater or self._fresh_updater()
         try:
-            info = updater.get_targetinfo(offer.archive)
+            info = updater.get_targetinfo(name) if name else None
             if info is None:
-                raise UpdateError(f"{offer.archive} is no longer offered")
+                raise UpdateError(f"{name} is no longer offered")
             cached = updater.find_cached_target(info)
             if cached:
                 return Path(cached)

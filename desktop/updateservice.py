@@ -18,8 +18,8 @@ from typing import Callable
 
 from .kit import KitSettings, bundle_root
 from .paths import AppPaths
-from .updateinstall import install_dir, stage, staged_version, updates_itself
-from .updates import UpdateClient, UpdateError, UpdateSource
+from .updateinstall import install_dir, stage, stage_patch, staged_version, updates_itself
+from .updates import Offer, UpdateClient, UpdateError, UpdateSource
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +112,9 @@ class UpdateService:
             self._remember_check()
             if offer is None:
                 return {"state": "none", "message": f"{self.kit.name} {self.kit.version} is the newest version."}
-            log.info("updates: %s %s is available (%d bytes)", self.kit.name, offer.version, offer.size)
-            client.progress = lambda done: self.notify({"state": "downloading", "version": offer.version,
-                                                        "percent": min(100, done * 100 // max(1, offer.size))})
-            archive = client.download(offer)
-            stage(archive, self.install, offer.version)
+            log.info("updates: %s %s is available (%d bytes, or a %d-byte patch)", self.kit.name, offer.version,
+                     offer.size, offer.patch_size)
+            self._download_and_stage(client, offer)
         except UpdateError as exc:
             log.error("updates: %s", exc)
             return {"state": "error", "message": str(exc)}
@@ -124,6 +122,25 @@ class UpdateService:
             log.error("updates: the update could not be staged: %s", exc)
             return {"state": "error", "message": f"the update could not be unpacked: {exc.strerror or exc}"}
         return {"state": "ready", "version": offer.version}
+
+    def _download_and_stage(self, client: UpdateClient, offer: Offer) -> None:
+        """The patch from this version when there is one, else (or if it doesn't fit) the whole archive."""
+        def progress(size: int):
+            return lambda done: self.notify({"state": "downloading", "version": offer.version,
+                                             "percent": min(100, done * 100 // max(1, size))})
+
+        if offer.patch:
+            client.progress = progress(offer.patch_size)
+            try:
+                stage_patch(client.download(offer, patch=True), self.install, offer.version)
+                log.info("updates: %s was rebuilt from this version and a %d-byte patch", offer.version,
+                         offer.patch_size)
+                return
+            except (UpdateError, OSError) as exc:
+                log.warning("updates: the patch to %s was not used (%s): downloading the whole version",
+                            offer.version, exc)
+        client.progress = progress(offer.size)
+        stage(client.download(offer), self.install, offer.version)
 
     def source(self) -> UpdateSource | None:
         root_dir = bundle_root() or self.kit.root

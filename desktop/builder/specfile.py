@@ -22,7 +22,7 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 
 # Never used by a desktop app's shell: left out for a smaller bundle that starts faster.
 # Only an app with [tool.desktop.update] url needs these (desktop.updates imports them lazily).
-UPDATE_ONLY = ["tuf", "securesystemslib", "cryptography"]
+UPDATE_ONLY = ["tuf", "securesystemslib", "cryptography", "bsdiff4"]
 EXCLUDES = ["tkinter", "unittest", "pydoc_data", "test", "PyQt5", "PyQt6", "PySide2", "PySide6", "qtpy",
             "webview.platforms.qt", "webview.platforms.cef", "IPython", "PyInstaller", "desktop.builder"]
 # What Flask-Migrate's standard env.py and Alembic import by name at run time.

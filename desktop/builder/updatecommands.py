@@ -70,6 +70,7 @@ def publish_command(argv: list[str], *, project: Path | None = None) -> int:
         bundle = build_bundle(settings, onefile=False)
     published = repository.publish(bundle, slug=settings.slug, version=settings.version,
                                    channel=args.channel or settings.update.channel, keys_dir=args.keys)
+    patches = "".join(f"; a {size / 1e3:,.0f} kB patch from {old}" for old, size in published.patches.items())
     print(f"Published {settings.name} {published.version} on {published.channel} "
-          f"({published.size / 1e6:.1f} MB): upload {args.repo} to {settings.update.url or 'your update URL'}.")
+          f"({published.size / 1e6:.1f} MB{patches}): upload {args.repo} to {settings.update.url or 'your update URL'}.")
     return 0

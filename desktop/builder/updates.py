@@ -7,8 +7,9 @@ to upload to any static host:
     metadata/N.targets.json    which files exist, with their hashes and lengths (targets key)
     metadata/N.snapshot.json   which targets metadata is current (snapshot key)
     metadata/timestamp.json    which snapshot is current, short-lived (timestamp key)
-    targets/<sha256>.<name>    archives of the onedir bundle, and one small index per channel
-                               (stable.json, beta.json) naming the newest archive
+    targets/<sha256>.<name>    archives of the onedir bundle, patches from the version before
+                               (only what changed), and one small index per channel
+                               (stable.json, beta.json) naming the newest archive and its patch
 
 Consistent snapshots (version- and hash-prefixed names) let an upload replace files one by one
 while clients keep seeing one consistent state. Keys are ed25519, one per role, as PEM files in a
@@ -21,13 +22,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..errors import ConfigError, DesktopError, UsageError
+from .updatefiles import make_archive
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
 ONLINE_ROLES = ("targets", "snapshot", "timestamp")  # what `publish` signs with
@@ -49,6 +50,7 @@ class Published:
     version: str
     channel: str
     size: int
+    patches: dict[str, int]  # version patched from -> size of that patch
 
 
 def archive_name(slug: str, version: str) -> str:
@@ -187,16 +189,23 @@ class UpdateRepository:
             archive = Path(tmp) / name
             make_archive(bundle_dir, archive)
             self._add_target(targets, name, archive)
+            size = archive.stat().st_size
+            patches: dict[str, str] = {}  # version patched from -> target name ("" if not worth it)
             # A stable release reaches beta users too; a beta release only them.
             for channel_name in CHANNELS if channel == "stable" else ("beta",):
                 newest = self._channel_index(targets, channel_name)
                 if newest is None or Version(newest["version"]) < parsed:
+                    entry = {"version": version, "archive": name}
+                    if newest is not None:  # users who kept up download only what changed
+                        old = newest["version"]
+                        patches.setdefault(old, self._add_patch(targets, newest, bundle_dir, slug, version, size, tmp))
+                        entry["patches"] = {old: patches[old]} if patches[old] else {}
                     index = Path(tmp) / f"{channel_name}.json"
-                    index.write_text(json.dumps({"version": version, "archive": name}, indent=1))
+                    index.write_text(json.dumps(entry, indent=1))
                     self._add_target(targets, f"{channel_name}.json", index)
-            size = archive.stat().st_size
             self._sign_and_write(targets, signers)
-        return Published(archive=self.targets / name, version=version, channel=channel, size=size)
+        sizes = {old: targets.signed.targets[patch].length for old, patch in patches.items() if patch}
+        return Published(archive=self.targets / name, version=version, channel=channel, size=size, patches=sizes)
 
     def refresh(self, keys_dir: Path) -> None:
         """Re-sign snapshot and timestamp with new expiry dates (nothing else changes)."""
@@ -237,6 +246,22 @@ class UpdateRepository:
             signers = {name: self.signer(name, keys_dir, root_md.signed) for name in ONLINE_ROLES}
             self._sign_and_write(self.load("targets"), signers)
         return self.metadata / f"{root_md.signed.version}.root.json"
+
+    def _add_patch(self, targets, newest: dict, bundle_dir: Path, slug: str, version: str, full_size: int,
+                   tmp: str) -> str:
+        """The patch from the channel's newest version until now to `version` (its target name), or ""
+        when it would not be worth it (not under half the full archive)."""
+        from ..updatepatch import patch_name
+        from .updatefiles import make_patch
+
+        old_target = targets.signed.targets[newest["archive"]]
+        name = patch_name(slug, newest["version"], version)
+        patch = Path(tmp) / name
+        facts = make_patch(self.targets / f"{old_target.hashes['sha256']}.{old_target.path}", bundle_dir, patch)
+        if facts.size >= full_size // 2:
+            return ""
+        self._add_target(targets, name, patch)
+        return name
 
     def _channel_index(self, targets, channel: str) -> dict | None:
         target = targets.signed.targets.get(f"{channel}.json")
@@ -281,20 +306,6 @@ class UpdateRepository:
     def _sign(md, signer) -> None:
         md.signatures.clear()
         md.sign(signer)
-
-
-def make_archive(bundle_dir: Path, archive: Path) -> None:
-    """A gzipped tar of the bundle's contents, with fixed owners and times (the same build gives the
-    same archive) and the executable bits kept."""
-    def clean(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        info.uid = info.gid = 0
-        info.uname = info.gname = ""
-        info.mtime = 0
-        return info
-
-    with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
-        for path in sorted(bundle_dir.rglob("*")):
-            tar.add(path, arcname=str(path.relative_to(bundle_dir)), recursive=False, filter=clean)
 
 
 def _serializer():

@@ -96,8 +96,10 @@ def test_a_per_user_install_updates_itself_and_rolls_back_an_update_that_fails(
         set_version(project, "3.0.0")
         published = kit(kit_python, project, "publish", "--no-build", "--keys", str(keys), "--repo", str(repo))
         assert published.returncode == 0, published.stdout + published.stderr
+        assert "patch from 2.0.0" in published.stdout  # only the settings changed: users fetch a few kB
         checked = subprocess.run([str(executable), "--check-updates"], env=env, capture_output=True, text=True,
                                  timeout=300)
         assert "Ledger 3.0.0 is downloaded and verified" in checked.stdout, checked.stdout + checked.stderr
+        assert "3.0.0 was rebuilt from this version and a" in log.read_text()
         start_and_close("update 3.0.0 failed its self-test: rolled back")
         assert version_of(executable, env) == "Ledger 2.0.0"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.builder.updates import make_archive
+from desktop.builder.updatefiles import make_archive
 from desktop.updateinstall import FORMAT_FILE, apply_staged, sibling, stage, staged_version, updates_itself
 from desktop.updates import UpdateError
 

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import http.server
 import json
+import random
 import shutil
 import socket
 import tarfile
@@ -49,6 +50,8 @@ def bundle(folder: Path, version: str) -> Path:
     (folder / "app").chmod(0o755)
     (folder / "_internal").mkdir()
     (folder / "_internal" / "data.txt").write_text(f"version {version}\n" * 100)
+    # What every build shares (libraries): what a patch between two builds leaves out.
+    (folder / "_internal" / "library.so").write_bytes(random.Random(0).randbytes(200_000))
     return folder
 
 
@@ -82,7 +85,7 @@ def test_a_newer_version_is_offered_and_arrives_verified(repo, tmp_path):
         updates.progress = seen.append
         archive = updates.download(offer)
     with tarfile.open(archive) as tar:
-        assert sorted(tar.getnames()) == ["_internal", "_internal/data.txt", "app"]
+        assert sorted(tar.getnames()) == ["_internal", "_internal/data.txt", "_internal/library.so", "app"]
     assert seen and seen[-1] == offer.size
 
 
@@ -186,3 +189,15 @@ def test_keys_rotate_and_clients_follow_the_new_root(repo, tmp_path):
     with serving(repository.dir) as url:
         assert client(tmp_path, url, shipped).check().version == "1.2.0"
     assert (keys / "targets.pem.old").exists()
+
+
+def test_users_who_kept_up_are_offered_a_patch_and_others_the_whole_archive(repo, tmp_path):
+    repository, keys = repo
+    publish(repository, keys, tmp_path, "1.1.0")
+    full = publish(repository, keys, tmp_path, "1.2.0")
+    with serving(repository.dir) as url:
+        kept_up = client(tmp_path / "a", url, repository.metadata / "root.json", version="1.1.0").check()
+        behind = client(tmp_path / "b", url, repository.metadata / "root.json", version="1.0.0").check()
+        assert kept_up.patch == "notes-1.1.0-to-1.2.0.patch.tar"
+        assert 0 < kept_up.patch_size < full.size // 10
+        assert behind.patch is None and behind.archive == "notes-1.2.0.tar.gz"

@@ -9,7 +9,8 @@ from pathlib import Path
 from desktop.builder.updates import UpdateRepository, init_keys
 from desktop.kit import KitSettings, UpdateSettings
 from desktop.paths import AppPaths
-from desktop.updateinstall import staged_version
+from desktop.updateinstall import FORMAT_FILE, sibling, staged_version
+from desktop.updatepatch import describe_tree
 from desktop.updateservice import UpdateService, banner_for
 from tests.desktop.test_updateinstall import install
 from tests.desktop.test_updates import bundle, serving
@@ -69,3 +70,50 @@ def test_the_banners_are_ascii_scripts_with_the_news():
     assert ready.isascii() and "Notes 2.0.0 is ready" in ready and "Restart now" in ready
     assert "42%" in banner_for({"state": "downloading", "version": "2.0.0", "percent": 42}, "Notes")
     assert "The update failed: bad hash" in banner_for({"state": "error", "message": "bad hash"}, "Notes")
+
+
+def published_twice(tmp_path: Path) -> Path:
+    """1.0.0 and then 1.1.0 on stable: 1.1.0 comes with a patch from 1.0.0."""
+    keys = tmp_path / "keys"
+    init_keys(keys, tmp_path / "repo")
+    for version in ("1.0.0", "1.1.0"):
+        UpdateRepository(tmp_path / "repo").publish(bundle(tmp_path / f"dist-{version}", version), slug="notes",
+                                                    version=version, channel="stable", keys_dir=keys)
+    return tmp_path / "repo"
+
+
+def installed_as_published(service: UpdateService, tmp_path: Path) -> None:
+    shutil.rmtree(service.install)
+    shutil.copytree(tmp_path / "dist-1.0.0", service.install, symlinks=True)
+    (service.install / FORMAT_FILE).write_text("user")
+
+
+def staged_build(service: UpdateService) -> dict:
+    tree = describe_tree(sibling(service.install, ".next"))
+    return {path: entry for path, entry in tree.items() if not path.startswith((FORMAT_FILE, ".desktop-update"))}
+
+
+def downloaded(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in (tmp_path / "user").rglob("notes-*") if p.is_file())
+
+
+def test_a_user_who_kept_up_downloads_only_the_patch(tmp_path):
+    with serving(published_twice(tmp_path)) as url:
+        service, said = service_for(tmp_path, url)
+        installed_as_published(service, tmp_path)
+        assert service.check_now(asked=True) == {"state": "ready", "version": "1.1.0"}
+    assert staged_build(service) == describe_tree(tmp_path / "dist-1.1.0")
+    assert downloaded(tmp_path) == ["notes-1.0.0-to-1.1.0.patch.tar"]
+    assert said[-2]["percent"] == 100
+
+
+def test_an_install_the_patch_does_not_fit_gets_the_whole_archive(tmp_path, caplog):
+    with serving(published_twice(tmp_path)) as url:
+        service, said = service_for(tmp_path, url)
+        installed_as_published(service, tmp_path)
+        (service.install / "_internal" / "library.so").write_bytes(b"changed by hand")
+        assert service.check_now(asked=True) == {"state": "ready", "version": "1.1.0"}
+    assert staged_build(service) == describe_tree(tmp_path / "dist-1.1.0")
+    assert downloaded(tmp_path) == ["notes-1.0.0-to-1.1.0.patch.tar", "notes-1.1.0.tar.gz"]
+    assert "the patch to 1.1.0 was not used" in caplog.text
+    assert not sibling(service.install, ".next-partial").exists()
