@@ -44,9 +44,10 @@ def run_once(cmd: list[str], env: dict) -> dict:
     return result
 
 
-def ours_cmd(data_dir: str, *, self_test: bool = True) -> list[str]:
-    """Our shell from source: its self-test (start, load, close) or a plain run."""
-    return [sys.executable, "-m", "desktop", *(["--self-test"] if self_test else []), "--data-dir", data_dir]
+def ours_cmd(data_dir: str, *, self_test: bool = True, project: Path | None = None) -> list[str]:
+    """Our shell from source: its self-test (start, load, close) or a plain run; Inkwell unless `project`."""
+    where = ["--project", str(project)] if project else []
+    return [sys.executable, "-m", "desktop", *where, *(["--self-test"] if self_test else []), "--data-dir", data_dir]
 
 
 def verdict(name: str, value: float, limit: float, unit: str = "x") -> str:
@@ -62,6 +63,7 @@ def main() -> int:
     args = parser.parse_args()
     baseline = [sys.executable, str(HERE / "baseline_app.py")]
     samples: dict[str, list[dict]] = {"ours": [], "baseline": [], "baseline+orm": []}
+    shell_only: list[dict] = []  # the shell hosting the baseline's hello world: the kit's own cost
     first_launches: list[dict] = []
     memory: dict[str, list[list[dict]]] = {"ours": [], "baseline": []}
     closes: list[tuple[float, bool]] = []
@@ -73,11 +75,14 @@ def main() -> int:
         data_dir = str(Path(work) / "data")
         # The first launch creates the database (migrations); every later one finds it ready.
         run_once(ours_cmd(data_dir), env)
+        hello = ours_cmd(str(Path(work) / "hello"), project=HERE / "hello_project")
+        run_once(hello, env)
         for run in range(args.runs):
             samples["ours"].append(run_once(ours_cmd(data_dir), env))
             samples["baseline"].append(run_once(baseline, env))
             samples["baseline+orm"].append(run_once([*baseline, "--orm"], env))
             first_launches.append(run_once(ours_cmd(str(Path(work) / f"first-{run}")), env))
+            shell_only.append(run_once(hello, env))
         for _ in range(args.memory_runs):
             rows, exit_ms, all_gone = steady_memory(ours_cmd(data_dir, self_test=False), env, "Inkwell")
             memory["ours"].append(rows)
@@ -94,6 +99,9 @@ def main() -> int:
     first = statistics.median(s["start_ms"] for s in first_launches)
     print(f"{'first start':<12}{first:>8.0f}{medians['start_ms'][1]:>10.0f}{first / medians['start_ms'][1]:>7.2f}"
           "   (creates and migrates the database)")
+    shell = statistics.median(s["start_ms"] for s in shell_only)
+    print(f"{'shell+hello':<12}{shell:>8.0f}{medians['start_ms'][1]:>10.0f}{shell / medians['start_ms'][1]:>7.2f}"
+          "   (the shell hosting the baseline's own page: the kit's cost without Inkwell's)")
     print(f"\nmemory at a steady state (2 s after the window showed its page), median of {args.memory_runs}:")
     print(f"{'process':<24}{'RSS MB':>8}{'PSS MB':>8}")
     totals = {}

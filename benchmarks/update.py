@@ -6,8 +6,8 @@ A copy of Inkwell's project gets keys and an update URL (a repository served ove
 127.0.0.1), is packaged as the per-user install, installed for a throwaway user, then version 2
 is built and published with the kit's own commands, and the installed app updates itself.
 Reports, side by side:
-- the size of a full update (the signed archive) against the bundle on disk, and of a patch
-  between two consecutive builds (not made yet: every update is the full archive);
+- the size of a full update (the signed archive) against the bundle on disk, and of the patch
+  between two consecutive builds (a one-line change to the app), and how long each takes to stage;
 - build + publish time;
 - "update available" -> verified and staged (check, download, verify, unpack);
 - staged -> the new version running (folders switched, its self-test, its start);
@@ -143,13 +143,29 @@ def main() -> int:
             user.terminate()
             user.wait(30)
             bundle_mb = size_mb(project / "dist" / "Inkwell")
+
+            # The next build changes one line of the app: users on 99.0.0 fetch a patch.
+            init = project / "webapp" / "__init__.py"
+            init.write_text(init.read_text() + '\nRELEASE_NOTE = "99.0.1: one line changed"\n')
+            pyproject.write_text(pyproject.read_text().replace('version = "99.0.0"', 'version = "99.0.1"', 1))
+            kit(project, "publish", "--keys", str(keys), "--repo", str(repo))
+            [patch] = (repo / "targets").glob("*.inkwell-99.0.0-to-99.0.1.patch.tar")
+            patch_kb = patch.stat().st_size / 1e3
+            started = time.monotonic()
+            checked = subprocess.run([str(executable), "--check-updates"], env=env, capture_output=True, text=True,
+                                     timeout=600)
+            patch_staged_s = time.monotonic() - started
+            if "rebuilt from this version and a" not in log.read_text():
+                sys.exit(f"the patch was not used: {checked.stdout}{checked.stderr}")
     print("update benchmark (real bundles of Inkwell, a local HTTP repository)\n")
     print(published.strip())
     print(f"bundle on disk                 {bundle_mb:8.1f} MB")
     print(f"full update (signed archive)   {archive_mb:8.1f} MB")
-    print("patch between builds           not made yet (every update is the full archive)")
+    print(f"patch between builds           {patch_kb:8.1f} kB   (99.0.0 -> 99.0.1: one line of the app changed;"
+          f" {patch_kb / 1e3 / archive_mb:.2%} of the full update)")
     print(f"build + publish                {publish_s:8.1f} s")
     print(f"available -> verified, staged  {staged_s:8.1f} s   (check, download, verify, unpack)")
+    print(f"  the same with the patch      {patch_staged_s:8.1f} s   (check, download, rebuild from the install, verify)")
     print(f"staged -> the new one running  {applied_s:8.1f} s   (switch, its self-test, its start)")
     for label, values in starts.items():
         print(f"start -> window, {label:<14}{statistics.median(values):8.0f} ms   {[round(v) for v in values]}")

@@ -17,7 +17,6 @@ from .config import KioskConfig, load_instance_config
 from .errors import DisplayError, RelaunchRequested, SelfTestFailed, UsageError
 from .frontdesk import READY_TIMEOUT, Frontdesk
 from .appprocess import AppProcess
-from .earlystart import early_socket
 from .apprecovery import AppRecovery
 from .instance import InstanceLock, hand_over
 from .kiosk import EXIT_PATH, KioskSupervisor
@@ -25,7 +24,7 @@ from .kit import KitSettings
 from .launch import flask_config, prepare_process
 from .logs import print_line, set_level, tell
 from .paths import AppPaths
-from .server import LocalServer
+from .server import LocalServer, bind_remembered
 from .signals import stop_on_signals
 from .window import NativeWindow
 
@@ -63,8 +62,8 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
     if not use_window and not options.browser:
         tell("No display found: opening the app in your web browser instead.")
 
-    # Listening already; requests wait in the backlog until the app process serves.
-    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path, sock=early_socket())
+    # Listening from here on; requests wait in the backlog until the app process serves.
+    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path, sock=bind_remembered(paths.origin_port_file))
     kiosk_parts = None
     if use_window and kiosk.enabled:
         kiosk_parts = {"hidden": config["DESKTOP_KIOSK_HIDDEN"], "exit_pin": kiosk.exit_pin}

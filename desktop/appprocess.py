@@ -4,7 +4,7 @@ Why a process: the app's imports and factory (Flask, SQLAlchemy, the app: half a
 on the second core while this process starts the GUI toolkit, instead of taking turns with it on
 one interpreter lock; and an app that crashes or hangs no longer takes the window with it.
 
-What crosses between the two: the listening socket (inherited, or shared on Windows) and the
+What crosses between the two: the listening socket (handed over: see earlystart.py) and the
 session guard's secrets, once at start; then the channel (channel.py): the app's desktop.native
 calls come here, and files or links the user opens go there. The window talks to the app over
 HTTP only, as before. Frozen bundles start the same executable for both roles (see launcher.py).
@@ -12,7 +12,6 @@ HTTP only, as before. Frozen bundles start the same executable for both roles (s
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -23,7 +22,7 @@ from typing import Any, Callable
 
 from .appprocess_main import LOG_SEPARATOR
 from .channel import Channel, ChannelClosed, RemoteError
-from .earlystart import child_command, spawn_child, take_early
+from .earlystart import child_command, hand_over_socket, spawn_child, take_early
 from .errors import AppLoadError, FileOpenError
 from .kit import KitSettings
 from .paths import AppPaths
@@ -55,7 +54,7 @@ class AppProcess:
                  log_level: str = "INFO", access_log: bool = False, native: bool = False,
                  kiosk: dict | None = None, dev: bool = False) -> None:
         self._server = server
-        self._early = take_early(server.socket)
+        self._early = take_early()
         self._hello = {
             "spec": spec, "config": config, "kit": kit.to_json(), "root": str(kit.root or ""),
             "paths": {name: str(folder) for name, folder in paths.placeholders().items()},
@@ -138,17 +137,14 @@ class AppProcess:
     def _spawn(self) -> None:
         early, self._early = self._early, None
         try:
-            process = early if early is not None else spawn_child(self._server.socket)
+            process, handover = early if early is not None else spawn_child()
         except OSError as exc:
             raise AppLoadError(f"cannot start the app process ({' '.join(child_command()[0][:1])}): "
                                f"{exc.strerror or exc}") from exc
         hello = dict(self._hello)
         # What changed since the process started: the working directory, [tool.desktop.env], sys.path.
         hello.update(environ=dict(os.environ), cwd=os.getcwd(), sys_path=child_command()[1])
-        if hasattr(self._server.socket, "share"):  # Windows: a socket is handed to one process by id
-            hello["share"] = base64.b64encode(self._server.socket.share(process.pid)).decode()
-        else:  # POSIX: the child inherited it, under the same number
-            hello["fd"] = self._server.fileno()
+        hello.update(hand_over_socket(process, handover, self._server.socket))
         self.starts += 1
         log.info("app process started (pid %d)%s", process.pid, " again" if self.starts > 1 else "")
         channel = Channel(process.stdout, process.stdin, self.handlers, name="app-process")

@@ -10,18 +10,16 @@ window process writes into the app's log file.
 
 from __future__ import annotations
 
-import base64
 import gc
 import json
 import logging
 import os
 import signal
-import socket
 import sys
 import threading
 from pathlib import Path
 
-from .earlystart import ENV
+from .earlystart import ENV, receive_socket
 
 log = logging.getLogger("desktop.app")
 
@@ -54,7 +52,7 @@ def main() -> int:
     paths = AppPaths(**{name: Path(folder) for name, folder in hello["paths"].items()})
     stopped = threading.Event()
     channel = Channel(stdin, channel_out, name="app-channel", on_closed=stopped.set)
-    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path, sock=_listening_socket(hello),
+    server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path, sock=receive_socket(hello),
                          guard_secrets=hello["guard"])
     config = hello["config"]
     dev = hello.get("dev", False)
@@ -113,13 +111,6 @@ def _take_over_surroundings(hello: dict) -> None:
         os.chdir(hello["cwd"])
     missing = [entry for entry in hello.get("sys_path", []) if entry not in sys.path]
     sys.path[:0] = missing
-
-
-def _listening_socket(hello: dict) -> socket.socket:
-    """The window process's listening socket: inherited as a file descriptor, or (Windows) shared."""
-    if "share" in hello:
-        return socket.fromshare(base64.b64decode(hello["share"]))
-    return socket.socket(fileno=hello["fd"])
 
 
 def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:

@@ -1,10 +1,14 @@
-"""The app process's head start: bind the app's port and start its process at the window process's
-first instant, before that process imports anything of its own.
+"""The app process's head start: started at the window process's first instant, before that
+process imports anything of its own (or knows which app it runs).
 
 The app process (Flask, the ORM, the app) is the last part of a launch to be ready, so every
 millisecond before it starts is a millisecond on the launch. This module is the one the entry
 points import first: it uses only the lightest parts of the standard library, and the rest of the
 process model (appprocess.py) is imported later.
+
+The listening socket is handed over once the window process has bound it (it binds the port the
+app's pages came from last time, so their web storage stays theirs): on POSIX over a socket pair
+the app process inherits (SCM_RIGHTS), on Windows with socket.share().
 """
 
 from __future__ import annotations
@@ -16,31 +20,35 @@ import subprocess
 import sys
 
 ENV = "DESKTOP_APP_PROCESS"  # set for the app process only: its value is the sys.path entries to add (JSON)
+HANDOVER_ENV = "DESKTOP_SOCKET_HANDOVER"  # POSIX: the app process's end of the socket pair (fd number)
 LOOPBACK = "127.0.0.1"
 BACKLOG = 128
 
 # Command lines that never serve the app: no app process is started for them.
 NO_APP_OPTIONS = frozenset({"--version", "--paths", "--help", "-h", "--flask", "--set-kiosk-pin", "--check-updates"})
 
-# The app process started at the first instant, with the socket it will serve on.
-_early: list[tuple[socket.socket, subprocess.Popen]] = []
+# The app process started at the first instant, and this side of its socket pair (POSIX).
+_early: list[tuple[subprocess.Popen, socket.socket | None]] = []
 
 
-def bind_loopback() -> socket.socket:
-    """A listening TCP socket on 127.0.0.1, on a free port the OS picks while binding.
-
-    Port 0 means no probe-then-bind race: no other process can take the port in between.
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the port
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-        sock.bind((LOOPBACK, 0))
-        sock.listen(BACKLOG)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+def bind_loopback(preferred: int = 0) -> socket.socket:
+    """A listening TCP socket on 127.0.0.1: on `preferred` if that port is free, else on a port the
+    OS picks while binding. Binding is the test: no probe-then-bind race, nobody else's port taken."""
+    for port in dict.fromkeys((preferred, 0)):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the port
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+            else:  # POSIX: our own last run's closed connections (TIME_WAIT) don't hold the port
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((LOOPBACK, port))
+            sock.listen(BACKLOG)
+            return sock
+        except OSError:
+            sock.close()
+            if port == 0:
+                raise
+    raise AssertionError("not reached")
 
 
 def wants_app(args: list[str]) -> bool:
@@ -54,17 +62,15 @@ def is_app_process() -> bool:
 
 
 def start_early() -> None:
-    """Bind the app's port and start its app process now, before this process has parsed its
-    command line or imported its own modules. A launch that turns out not to need it (--version,
-    a second launch handing over) closes its input at exit, and it ends without having served."""
+    """Start the app process now, before this process has parsed its command line or imported its
+    own modules. A launch that turns out not to need it (--version, a second launch handing over)
+    closes its input at exit, and it ends without having served."""
     if _early or is_app_process():
         return
     try:
-        sock = bind_loopback()
-        process = spawn_child(sock)
+        _early.append(spawn_child())
     except OSError:  # the launch goes on as usual, and says what is wrong where it can (with a log)
         return
-    _early.append((sock, process))
 
     import atexit
 
@@ -72,33 +78,62 @@ def start_early() -> None:
 
 
 def _discard() -> None:
-    for _sock, unused in _early:
+    for unused, handover in _early:
         unused.stdin.close()
         unused.wait(5)
+        if handover is not None:
+            handover.close()
     _early.clear()
 
 
-def early_socket() -> socket.socket | None:
-    """The socket bound by start_early (None if there was no early start): the server listens on it."""
-    return _early[0][0] if _early else None
+def take_early() -> tuple[subprocess.Popen, socket.socket | None] | None:
+    """The app process started at the first instant (once), with its end of the socket hand-over."""
+    return _early.pop() if _early else None
 
 
-def take_early(sock: socket.socket) -> subprocess.Popen | None:
-    """The early app process, if it was started with `sock`."""
-    if _early and _early[0][0] is sock:
-        return _early.pop()[1]
-    return None
-
-
-def spawn_child(sock: socket.socket) -> subprocess.Popen:
-    """Start an app process that will serve on `sock` once told what to serve (its first line of input)."""
+def spawn_child() -> tuple[subprocess.Popen, socket.socket | None]:
+    """Start an app process that will serve once told what to serve (its first line of input) and
+    given the listening socket (hand_over_socket)."""
     command, extra_path = child_command()
-    keep_fds = () if hasattr(sock, "share") else (sock.fileno(),)
-    return subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, ENV: json.dumps(extra_path)}, pass_fds=keep_fds,
-        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-    )
+    ours = theirs = None
+    if not hasattr(socket.socket, "share"):
+        ours, theirs = socket.socketpair()
+    try:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, ENV: json.dumps(extra_path), **({HANDOVER_ENV: str(theirs.fileno())} if theirs else {})},
+            pass_fds=(theirs.fileno(),) if theirs else (), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+    except OSError:
+        if ours is not None:
+            ours.close()
+        raise
+    finally:
+        if theirs is not None:
+            theirs.close()  # the child has its copy
+    return process, ours
+
+
+def hand_over_socket(process: subprocess.Popen, handover: socket.socket | None, sock: socket.socket) -> dict:
+    """Give `process` the listening socket; returns what its hello must say about it."""
+    if handover is None:  # Windows: a socket is handed to one process by its id
+        import base64
+
+        return {"share": base64.b64encode(sock.share(process.pid)).decode()}
+    socket.send_fds(handover, [b"s"], [sock.fileno()])
+    handover.close()
+    return {"fd_handover": True}
+
+
+def receive_socket(hello: dict) -> socket.socket:
+    """In the app process: the window process's listening socket."""
+    if "share" in hello:
+        import base64
+
+        return socket.fromshare(base64.b64decode(hello["share"]))
+    with socket.socket(fileno=int(os.environ.pop(HANDOVER_ENV))) as handover:
+        _message, fds, _flags, _address = socket.recv_fds(handover, 1, 1)
+    return socket.socket(fileno=fds[0])
 
 
 def child_command() -> tuple[list[str], list[str]]:

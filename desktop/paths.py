@@ -58,6 +58,11 @@ class AppPaths:
         return self.cache / "webview"
 
     @property
+    def origin_port_file(self) -> Path:
+        """The port the app was served on last time: the same origin keeps the pages' web storage."""
+        return self.webview_storage.parent / "webview-port"
+
+    @property
     def compiled_templates(self) -> Path:
         """The app's templates compiled to Python, kept between launches (see warmup.py)."""
         return self.cache / "templates"

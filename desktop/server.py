@@ -11,6 +11,7 @@ import logging
 import re
 import socket
 import threading
+from pathlib import Path
 from typing import Callable
 
 from .earlystart import LOOPBACK, bind_loopback
@@ -19,6 +20,26 @@ from .guard import SessionGuard
 log = logging.getLogger(__name__)
 
 TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]+")
+
+
+def bind_remembered(port_file: Path) -> socket.socket:
+    """A listening socket on the port the app used last time, if it is free: the window's pages keep
+    their origin (http://127.0.0.1:PORT), and with it their web storage (localStorage, IndexedDB)
+    and the HTTP cache, which browsers keep per origin. Another port if it is taken (then that one
+    is remembered)."""
+    try:
+        preferred = int(port_file.read_text().strip())
+    except (OSError, ValueError):
+        preferred = 0
+    sock = bind_loopback(preferred if 1024 <= preferred <= 65535 else 0)
+    port = sock.getsockname()[1]
+    if port != preferred:
+        try:
+            port_file.parent.mkdir(parents=True, exist_ok=True)
+            port_file.write_text(f"{port}\n")
+        except OSError as exc:  # the next launch gets another origin: its pages start with empty storage
+            log.warning("could not remember the app's port in %s: %s", port_file, exc)
+    return sock
 
 
 class LocalServer:

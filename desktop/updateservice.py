@@ -56,15 +56,16 @@ class UpdateService:
         if self.due():
             self.check_now(asked=False)
 
-    def watch_kiosk_hour(self, on_due: Callable[[], None]) -> None:
+    def watch_kiosk_hour(self, on_due: Callable[[], None], *, clock: Callable[[], time.struct_time] = time.localtime,
+                         poll_seconds: float = 60) -> None:
         """A kiosk: at `kiosk_hour`, if an update is staged, `on_due` (which restarts the app)."""
         hour = self.kit.update.kiosk_hour
         if not self.enabled or hour < 0 or self.install is None:
             return
 
         def watch() -> None:
-            while not threading.Event().wait(60):
-                if time.localtime().tm_hour == hour and staged_version(self.install):
+            while not threading.Event().wait(poll_seconds):
+                if clock().tm_hour == hour and staged_version(self.install):
                     log.info("updates: the kiosk applies the staged update at its hour (%02d:00)", hour)
                     on_due()
                     return

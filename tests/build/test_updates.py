@@ -1,7 +1,8 @@
 """Signed updates, the whole cycle, as a developer and a user go through it: a project outside this
 repository (the ledger sample) gets keys and an update URL, is packaged as version 1 and installed
-for the user; version 2 is built and published; the installed app updates itself to 2. Then a
-version 3 that fails its self-test is published and rolled back.
+for the user; version 2 is built and published; the running app finds it, shows its banner, and
+"Restart now" brings version 2 in. Then a version 3 that fails its self-test is published (as a
+patch), fetched with --check-updates and rolled back at the next start.
 
 The repository is served over HTTP on 127.0.0.1. Version 3 is version 2's bundle with a factory
 that doesn't exist (a build is a minute; the update path doesn't care how the bytes were made).
@@ -22,9 +23,12 @@ from tests.build.conftest import PROJECTS, kit
 from desktop.updateinstall import extract_safely
 from tests.desktop.test_updates import serving
 from tests.support.processes import running, shell_env, wait_for
-from tests.support.screen import wait_for_window
+from tests.desktop.test_appprocess import click_restart
+from tests.support.screen import screenshot, wait_for_color, wait_for_window
 
 pytestmark = pytest.mark.bundle
+
+BANNER_BLUE = (0x1D, 0x4F, 0x91)  # banner.COLORS["info"]: the "is ready ... Restart now" banner
 
 
 def set_version(project: Path, version: str) -> None:
@@ -38,8 +42,20 @@ def version_of(executable: Path, env: dict) -> str:
                           timeout=60).stdout.strip()
 
 
+def has_button(image) -> bool:
+    """Whether the blue banner shows its button ("Restart now") at its right end."""
+    bar = [(x, y) for x in range(0, image.width, 2) for y in range(0, image.height, 2)
+           if image.getpixel((x, y)) == BANNER_BLUE]
+    if len(bar) < 500:
+        return False
+    right = max(x for x, _ in bar)
+    rows = [y for x, y in bar if x == right]
+    return image.getpixel((right - 50, sum(rows) // len(rows))) != BANNER_BLUE
+
+
+@pytest.mark.timeout(480)  # three real bundles' worth of work, and a window's worth of clicking
 def test_a_per_user_install_updates_itself_and_rolls_back_an_update_that_fails(
-        kit_python, tmp_path, display_env, home):
+        kit_python, tmp_path, display_env, home, artifacts_dir):
     project = tmp_path / "ledger"
     shutil.copytree(PROJECTS / "ledger", project)
     keys, repo = tmp_path / "keys", tmp_path / "repo"
@@ -68,13 +84,24 @@ def test_a_per_user_install_updates_itself_and_rolls_back_an_update_that_fails(
         executable = home / ".local" / "bin" / "ledger"
         assert version_of(executable, env) == "Ledger 1.2.0"
 
-        checked = subprocess.run([str(executable), "--check-updates"], env=env, capture_output=True, text=True,
-                                 timeout=300)
-        assert checked.returncode == 0, checked.stdout + checked.stderr
-        assert "Ledger 2.0.0 is downloaded and verified: it applies at the next start." in checked.stdout
-        assert version_of(executable, env) == "Ledger 1.2.0"  # nothing changes before the next start
-
         log = home / ".local" / "state" / "Ledger" / "log" / "app.log"
+
+        # Version 1 runs, finds 2.0.0 in the background, and offers it; "Restart now" brings it in.
+        with running([str(executable)], env=env, cwd=home) as app:
+            wait_for_window(display_env, "Entries · Ledger", timeout=60)
+            wait_for_color(display_env, BANNER_BLUE, min_pixels=2000, timeout=120)  # "Downloading ... %"
+            wait_for(lambda: "update 2.0.0 staged" in log.read_text(), timeout=120)
+            shots: list = []
+            wait_for(lambda: shots.append(screenshot(display_env)) or has_button(shots[-1]), timeout=30)
+            shots[-1].save(artifacts_dir / "update-ready.png")
+            assert version_of(executable, env) == "Ledger 1.2.0"  # nothing changes until the user says so
+            click_restart(display_env, shots[-1], BANNER_BLUE)  # "Restart now"
+            wait_for(lambda: f"starting Ledger 2.0.0 (pid {app.pid}," in log.read_text(), timeout=180)
+            wait_for_window(display_env, "Entries · Ledger", timeout=60)
+            app.send_signal(signal.SIGTERM)
+            assert app.wait(30) == 0
+        assert "update 2.0.0 applied; checking it with its self-test" in log.read_text()
+        assert version_of(executable, env) == "Ledger 2.0.0"
 
         def start_and_close(ready_line: str) -> None:
             """Start the app as the user does; once it runs as `ready_line` says (an update's self-test
@@ -85,8 +112,6 @@ def test_a_per_user_install_updates_itself_and_rolls_back_an_update_that_fails(
                 app.send_signal(signal.SIGTERM)
                 assert app.wait(30) == 0
 
-        start_and_close("starting Ledger 2.0.0 (pid {pid},")  # the same process, now version 2
-        assert version_of(executable, env) == "Ledger 2.0.0"
         assert (home / ".local" / "share" / "org.example.ledger.previous").is_dir()  # version 1, kept
 
         # Version 3 can't even build its app: it fails its self-test, and version 2 comes back.

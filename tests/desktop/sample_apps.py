@@ -232,3 +232,11 @@ def create_notepad_app():
         return {"saved": True}
 
     return app
+
+
+def create_storage_app():
+    """A page that keeps something in localStorage, as apps keep a theme or a collapsed sidebar."""
+    app = Flask(__name__)
+    app.get("/")(lambda: "<title>Visits</title><script>const n = Number(localStorage.getItem('visits') || 0) + 1;"
+                         "localStorage.setItem('visits', n); document.title = 'Visits ' + n;</script>")
+    return app

@@ -36,12 +36,12 @@ def keys(env: dict, *args: str) -> None:
     subprocess.run(["xdotool", *args], env=env, check=True, timeout=30)
 
 
-def click_restart(env: dict, image) -> None:
-    """Click the banner's Restart button: at the right end of the red bar, on the display."""
-    red = [(x, y) for x in range(0, image.width, 2) for y in range(0, image.height, 2)
-           if image.getpixel((x, y)) == BANNER_RED]
-    right = max(x for x, _ in red)
-    rows = [y for x, y in red if x == right] or [y for _, y in red]
+def click_restart(env: dict, image, color: tuple[int, int, int] = BANNER_RED) -> None:
+    """Click the banner's button (Restart, Restart now): at the right end of the bar, on the display."""
+    bar = [(x, y) for x in range(0, image.width, 2) for y in range(0, image.height, 2)
+           if image.getpixel((x, y)) == color]
+    right = max(x for x, _ in bar)
+    rows = [y for x, y in bar if x == right] or [y for _, y in bar]
     keys(env, "mousemove", str(right - 50), str(sum(rows) // len(rows)), "click", "1")
 
 

@@ -102,3 +102,15 @@ def test_the_title_bar_follows_the_pages_title_as_it_changes(display_env, tmp_pa
         wait_for_window(display_env, "Renamed by the page", timeout=10)
         proc.send_signal(signal.SIGTERM)
         wait_for_exit(proc, timeout=10)
+
+
+def test_the_pages_web_storage_survives_a_restart(display_env, tmp_path, home):
+    """localStorage belongs to an origin (scheme, host, port): the app is served on the same port
+    at every launch, so what its pages kept is there the next time, as in any desktop app."""
+    project = make_project(tmp_path / "visits", "Visits", "sample_apps:create_storage_app")
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(tmp_path / "d")]
+    for visit in ("Visits 1", "Visits 2"):
+        with running(command, env=project_env(display_env, home), cwd=project) as shell:
+            wait_for_window(display_env, visit, timeout=60)
+            shell.send_signal(signal.SIGTERM)  # as the session manager closes it
+            assert shell.wait(30) == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,9 +13,10 @@ from desktop.kit import KitSettings, UpdateSettings
 from desktop.paths import AppPaths
 from desktop.updateinstall import FORMAT_FILE, sibling, staged_version
 from desktop.updatepatch import describe_tree
-from desktop.updateservice import UpdateService, banner_for
+from desktop.updateservice import UpdateService, attach_to_window, banner_for
 from tests.desktop.test_updateinstall import install
 from tests.desktop.test_updates import bundle, serving
+from tests.support.processes import wait_for
 
 
 def service_for(tmp_path: Path, url: str, install_format: str = "user") -> tuple[UpdateService, list[dict]]:
@@ -117,3 +120,56 @@ def test_an_install_the_patch_does_not_fit_gets_the_whole_archive(tmp_path, capl
     assert downloaded(tmp_path) == ["notes-1.0.0-to-1.1.0.patch.tar", "notes-1.1.0.tar.gz"]
     assert "the patch to 1.1.0 was not used" in caplog.text
     assert not sibling(service.install, ".next-partial").exists()
+
+
+class KioskWindow:
+    """What attach_to_window needs of a kiosk's window."""
+
+    kiosk = object()
+
+    def __init__(self) -> None:
+        self.scripts: list[str] = []
+
+    def run_js(self, script: str) -> None:
+        self.scripts.append(script)
+
+    def close(self) -> None:
+        pass
+
+
+def kiosk_service(tmp_path: Path, *, staged: bool) -> UpdateService:
+    kit = KitSettings(name="Notes", version="1.0.0", factory="notes:create_app", root=tmp_path,
+                      update=UpdateSettings(url="https://updates.example.org", kiosk_hour=3))
+    paths = AppPaths(**{name: tmp_path / "user" / name for name in ("data", "config", "logs", "cache")})
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    if staged:
+        next_version = sibling(app, ".next")
+        next_version.mkdir()
+        (next_version / ".desktop-update.json").write_text('{"version": "1.1.0"}')
+    return UpdateService(kit, paths, lambda status: None, install=app)
+
+
+def test_a_kiosk_applies_a_staged_update_at_its_hour_and_never_shows_a_banner(tmp_path):
+    service = kiosk_service(tmp_path, staged=True)
+    window = KioskWindow()
+    relaunch = attach_to_window(service, window, app_process=None)
+    service.notify({"state": "ready", "version": "1.1.0"})  # what a background check would say
+    assert window.scripts == []
+    hours = iter([1, 2])  # then 3 o'clock: its hour
+    service.watch_kiosk_hour(relaunch.set, clock=lambda: time.struct_time((2026, 1, 1, next(hours, 3), 0, 0, 0, 1, 0)),
+                             poll_seconds=0.01)
+    assert relaunch.wait(10)
+
+
+def test_a_kiosk_with_nothing_staged_is_not_restarted_at_its_hour(tmp_path):
+    service = kiosk_service(tmp_path, staged=False)
+    asked: list[int] = []
+    restarted = threading.Event()
+
+    def three_oclock() -> time.struct_time:
+        asked.append(1)
+        return time.struct_time((2026, 1, 1, 3, 0, 0, 0, 1, 0))
+
+    service.watch_kiosk_hour(restarted.set, clock=three_oclock, poll_seconds=0.01)
+    wait_for(lambda: len(asked) >= 5, timeout=10)
+    assert not restarted.is_set()
