@@ -89,9 +89,14 @@ class AppProcess:
             self.crashed = None
             self._spawn()
 
-    def restart(self) -> None:
-        """Replace the app process with a new one (after a crash, or dev mode's code change)."""
-        self.stop()
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def restart(self, *, kill: bool = False) -> None:
+        """Replace the app process with a new one (after a crash, a hang (`kill`: no time to stop
+        cleanly), or dev mode's code change)."""
+        self.stop(timeout=0 if kill else STOP_TIMEOUT)
         self._server.pause()  # the page this shell served while the app was down
         self.start()
 

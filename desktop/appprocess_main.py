@@ -115,6 +115,7 @@ def _take_over_surroundings(hello: dict) -> None:
 
 def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
     """What the shell adds around the app: the window's native calls, the kiosk's gates, dev mode's debugger."""
+    launch.wrappers.append(_answering_alive)
     if hello.get("native"):
         launch.on_built.append(RemoteShell(channel).attach)
         launch.wrappers.append(lambda app: _with_update_restart(app, channel))
@@ -134,6 +135,20 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
         launch.on_built.append(lambda app: setattr(app, "debug", True))
         launch.wrappers.append(lambda app: DebuggedApplication(app, evalex=True, pin_security=False))
         launch.failure_app = lambda exc: DebuggedApplication(_raising_app(exc), evalex=True, pin_security=False)
+
+
+def _answering_alive(app):
+    """The window process's "are you there?" (see apprecovery.py): answered by the app process's
+    server, without the app, behind the guard like everything else."""
+    from .server import ALIVE_PATH
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") != ALIVE_PATH:
+            return app(environ, start_response)
+        start_response("204 No Content", [("Cache-Control", "no-store")])
+        return []
+
+    return wsgi
 
 
 def _with_update_restart(app, channel):

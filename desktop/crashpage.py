@@ -1,4 +1,4 @@
-"""What the window process answers while the app process is down, and how the user brings it back.
+"""What the window process answers while the app process is down (or hung), and how the user brings it back.
 
 The page the user is on stays put (an editor keeps what was typed); a banner over it says what
 happened, names the log file and offers Restart. Pages asked for meanwhile get the same message as
@@ -27,40 +27,43 @@ def stopped_message(app_name: str, why: str) -> str:
     return f"{app_name} stopped unexpectedly ({why})."
 
 
-def banner_call(app_name: str, why: str, log_file: Path) -> str:
+def hung_message(app_name: str, seconds: float) -> str:
+    return f"{app_name} is not responding (no answer for {seconds:.0f} s)."
+
+
+def banner_call(app_name: str, message: str, log_file: Path) -> str:
     """The script the window runs in the current page (and the stopped page runs) to show the banner."""
-    message = f"{stopped_message(app_name, why)} Nothing you saved is lost. The log: {log_file}"
-    return banner_js(BANNER_ID, message, tone="error", button={
+    return banner_js(BANNER_ID, f"{message} Nothing you saved is lost. The log: {log_file}", tone="error", button={
         "label": "Restart", "busy": "Restarting\u2026", "action": RESTART_ACTION, "path": RESTART_PATH,
         "event": RESTARTED_EVENT})
 
 
-def stopped_app(app_name: str, why: str, log_file: Path, restart: Callable[[], None]) -> Callable:
-    """The WSGI app answering while the app process is down; `restart` brings it back."""
-    message = stopped_message(app_name, why)
+def stopped_app(app_name: str, message: str, log_file: Path, restart: Callable[[], None], *,
+                headline: str = "") -> Callable:
+    """The WSGI app answering while the app process is down (or hung); `restart` brings it back."""
+    headline = headline or f"{app_name} stopped"
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == RESTART_PATH:
             return answer_action(environ, start_response, RESTART_ACTION, restart)
         if "text/html" in environ.get("HTTP_ACCEPT", ""):
             return _answer(start_response, "503 Service Unavailable", "text/html; charset=utf-8",
-                           _page(app_name, why, log_file).encode())
+                           _page(app_name, headline, message, log_file).encode())
         body = json.dumps({"error": {"message": f"{message} Restart it from its window."}}).encode()
         return _answer(start_response, "503 Service Unavailable", "application/json", body)
 
     return app
 
 
-def _page(app_name: str, why: str, log_file: Path) -> str:
+def _page(app_name: str, headline: str, message: str, log_file: Path) -> str:
     # Inline script: this page is the shell's, not the app's, and carries no content from elsewhere.
-    message = stopped_message(app_name, why)
     return (
         "<!doctype html><html data-desktop-stopped><meta charset=utf-8>"
-        f"<title>{html.escape(app_name)} stopped</title>"
+        f"<title>{html.escape(headline)}</title>"
         "<body style='font-family:system-ui,sans-serif;margin:5rem 3rem;line-height:1.5'>"
-        f"<h1>{html.escape(app_name)} stopped</h1><p>{html.escape(message)}</p>"
+        f"<h1>{html.escape(headline)}</h1><p>{html.escape(message)}</p>"
         f"<p>The details are in the log file:<br><code>{html.escape(str(log_file))}</code></p>"
-        f"<script>{banner_call(app_name, why, log_file)}</script></body></html>"
+        f"<script>{banner_call(app_name, message, log_file)}</script></body></html>"
     )
 
 

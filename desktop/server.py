@@ -20,6 +20,7 @@ from .guard import SessionGuard
 log = logging.getLogger(__name__)
 
 TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]+")
+ALIVE_PATH = "/__desktop__/alive"  # the window process's "are you there?" to the app process (apprecovery.py)
 
 
 def bind_remembered(port_file: Path) -> socket.socket:
@@ -124,6 +125,8 @@ def request_handler():
         sys_version = ""
 
         def log(self, type: str, message: str, *args) -> None:
-            super().log(type, TOKEN_IN_URL.sub(r"\1(hidden)", message % args if args else message))
+            line = message % args if args else message
+            if ALIVE_PATH not in line:  # every few seconds: not worth a line
+                super().log(type, TOKEN_IN_URL.sub(r"\1(hidden)", line))
 
     return RequestHandler

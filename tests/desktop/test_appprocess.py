@@ -14,7 +14,7 @@ import pytest
 from desktop.appprocess import describe_exit
 from tests.desktop.test_hosted_project import make_project, project_env
 from tests.support.processes import alive, port_from_log, port_is_closed, running, wait_for
-from tests.support.screen import screenshot, wait_for_color, wait_for_window
+from tests.support.screen import count_color, screenshot, wait_for_color, wait_for_window
 
 BANNER_RED = (0x8B, 0x1C, 0x1C)  # crashpage.BANNER_SCRIPT's background
 
@@ -86,6 +86,36 @@ def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_l
         screenshot(display_env).save(artifacts_dir / "app-process-restarted.png")
     log = (data / "logs" / "app.log").read_text()
     assert "ended by itself: killed by SIGKILL" in log and "restarting the app process, as the user asked" in log
+
+
+@pytest.mark.gui
+def test_an_app_that_stops_answering_is_shown_in_the_window_and_restarts(display_env, tmp_path, home, artifacts_dir):
+    project = make_project(tmp_path / "notepad", "Notepad", "sample_apps:create_notepad_app")
+    data = tmp_path / "d"
+    note = data / "data" / "note.txt"
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
+    with running(command, env=project_env(display_env, home), cwd=project) as shell:
+        wait_for_window(display_env, "Notepad", timeout=60)
+        first = app_process_of(shell)
+        type_into_box(display_env, "first", saved_in=note)
+
+        first.suspend()  # alive, answering nothing (as when a C extension holds the interpreter)
+        wait_for_color(display_env, BANNER_RED, min_pixels=2000, timeout=60)
+        first.resume()  # it answers again: the banner goes by itself
+        wait_for(lambda: count_color(screenshot(display_env), BANNER_RED) < 100, timeout=30)
+        type_into_box(display_env, "second", saved_in=note)
+
+        first.suspend()  # and again, for good this time: the user restarts it
+        banner = wait_for_color(display_env, BANNER_RED, min_pixels=2000, timeout=60)
+        banner.save(artifacts_dir / "app-process-hung.png")
+        click_restart(display_env, banner)
+        wait_for(lambda: not first.is_running() or first.status() == psutil.STATUS_ZOMBIE, timeout=30)
+        wait_for(lambda: app_process_of(shell).pid != first.pid, timeout=30)
+        type_into_box(display_env, "back", saved_in=note)  # the new app process saves
+        assert shell.poll() is None
+    log = (data / "logs" / "app.log").read_text()
+    assert "is not responding: no answer for" in log and "the app process answers again" in log
+    assert "restarting the app process, as the user asked" in log
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from desktop.crashpage import RESTART_ACTION, RESTART_PATH, banner_call, stopped
 
 
 def client(restarts: list) -> Client:
-    return Client(stopped_app("Notes", "killed by SIGKILL", "/home/me/.local/state/notes/log/app.log",
+    return Client(stopped_app("Notes", "Notes stopped unexpectedly (killed by SIGKILL).", "/home/me/.local/state/notes/log/app.log",
                               restart=lambda: restarts.append(True)))
 
 
@@ -41,6 +41,6 @@ def test_restart_takes_a_post_with_the_windows_header():
 
 
 def test_the_banner_script_is_plain_ascii_with_the_text_as_json():
-    script = banner_call("Notes «dev»", "exit code 1", "/home/mé/app.log")
+    script = banner_call("Notes «dev»", "Notes «dev» stopped unexpectedly (exit code 1).", "/home/mé/app.log")
     assert script.isascii()  # pywebview's GTK backend cuts scripts with multi-byte characters short
     assert '"Notes \\u00abdev\\u00bb stopped unexpectedly (exit code 1). Nothing you saved' in script
