@@ -61,9 +61,10 @@ def type_into_box(env: dict, text: str, *, saved_in: Path) -> None:
     raise AssertionError(f"the app never saved {text!r}")
 
 
-@pytest.mark.gui
-def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_lost(
-        display_env, tmp_path, home, artifacts_dir):
+@contextlib.contextmanager
+def notepad_running(display_env: dict, tmp_path: Path, home: Path):
+    """The notepad sample in its window with "first" typed and saved; yields the window process,
+    its app process, and the file the app saves to. Afterwards, the log."""
     project = make_project(tmp_path / "notepad", "Notepad", "sample_apps:create_notepad_app")
     data = tmp_path / "d"
     note = data / "data" / "note.txt"
@@ -72,7 +73,13 @@ def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_l
         wait_for_window(display_env, "Notepad", timeout=60)
         first = app_process_of(shell)
         type_into_box(display_env, "first", saved_in=note)
+        yield shell, first, note
 
+
+@pytest.mark.gui
+def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_lost(
+        display_env, tmp_path, home, artifacts_dir):
+    with notepad_running(display_env, tmp_path, home) as (shell, first, note):
         first.send_signal(signal.SIGKILL)  # the app dies; the window must not
         banner = wait_for_color(display_env, BANNER_RED, min_pixels=2000, timeout=15)
         banner.save(artifacts_dir / "app-process-stopped.png")
@@ -84,21 +91,13 @@ def test_a_killed_app_process_is_shown_in_the_window_and_restarts_with_nothing_l
         second = app_process_of(shell)
         assert second.pid != first.pid and shell.poll() is None
         screenshot(display_env).save(artifacts_dir / "app-process-restarted.png")
-    log = (data / "logs" / "app.log").read_text()
+    log = (tmp_path / "d" / "logs" / "app.log").read_text()
     assert "ended by itself: killed by SIGKILL" in log and "restarting the app process, as the user asked" in log
 
 
 @pytest.mark.gui
 def test_an_app_that_stops_answering_is_shown_in_the_window_and_restarts(display_env, tmp_path, home, artifacts_dir):
-    project = make_project(tmp_path / "notepad", "Notepad", "sample_apps:create_notepad_app")
-    data = tmp_path / "d"
-    note = data / "data" / "note.txt"
-    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data)]
-    with running(command, env=project_env(display_env, home), cwd=project) as shell:
-        wait_for_window(display_env, "Notepad", timeout=60)
-        first = app_process_of(shell)
-        type_into_box(display_env, "first", saved_in=note)
-
+    with notepad_running(display_env, tmp_path, home) as (shell, first, note):
         first.suspend()  # alive, answering nothing (as when a C extension holds the interpreter)
         wait_for_color(display_env, BANNER_RED, min_pixels=2000, timeout=60)
         first.resume()  # it answers again: the banner goes by itself
@@ -113,7 +112,7 @@ def test_an_app_that_stops_answering_is_shown_in_the_window_and_restarts(display
         wait_for(lambda: app_process_of(shell).pid != first.pid, timeout=30)
         type_into_box(display_env, "back", saved_in=note)  # the new app process saves
         assert shell.poll() is None
-    log = (data / "logs" / "app.log").read_text()
+    log = (tmp_path / "d" / "logs" / "app.log").read_text()
     assert "is not responding: no answer for" in log and "the app process answers again" in log
     assert "restarting the app process, as the user asked" in log
 
