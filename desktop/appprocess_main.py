@@ -117,6 +117,7 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
     """What the shell adds around the app: the window's native calls, the kiosk's gates, dev mode's debugger."""
     launch.wrappers.append(_answering_alive)
     if hello.get("native"):
+        launch.wrappers.append(without_opener_policy)
         launch.on_built.append(RemoteShell(channel).attach)
         launch.wrappers.append(lambda app: _with_update_restart(app, channel))
     kiosk = hello.get("kiosk")
@@ -135,6 +136,21 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
         launch.on_built.append(lambda app: setattr(app, "debug", True))
         launch.wrappers.append(lambda app: DebuggedApplication(app, evalex=True, pin_security=False))
         launch.failure_app = lambda exc: DebuggedApplication(_raising_app(exc), evalex=True, pin_security=False)
+
+
+def without_opener_policy(app):
+    """The window shows the app's pages only (other sites open in the browser), so there is no other
+    origin for Cross-Origin-Opener-Policy to keep out; and WebKit answers that header by starting a
+    second web process for the page (about 150 ms more before the first page shows). The app keeps
+    it when it is served to a browser."""
+    def wsgi(environ, start_response):
+        def without(status, headers, exc_info=None):
+            headers = [(name, value) for name, value in headers if name.lower() != "cross-origin-opener-policy"]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return app(environ, without)
+
+    return wsgi
 
 
 def _answering_alive(app):

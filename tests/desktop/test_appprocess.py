@@ -151,3 +151,21 @@ def test_how_the_app_process_ended_is_said_plainly():
     assert describe_exit(-9) == "killed by SIGKILL"
     assert describe_exit(3) == "exit code 3"
 
+
+def test_the_window_gets_no_opener_policy_and_everything_else_as_the_app_sent_it():
+    """In the window COOP isolates nothing and costs a second web process (~150 ms) at the first page."""
+    from flask import Flask
+    from werkzeug.test import Client
+
+    from desktop.appprocess_main import without_opener_policy
+
+    app = Flask(__name__)
+
+    @app.get("/")
+    def index():
+        return "hi", {"Cross-Origin-Opener-Policy": "same-origin", "Content-Security-Policy": "default-src 'self'"}
+
+    response = Client(without_opener_policy(app)).get("/")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "hi"
+    assert "Cross-Origin-Opener-Policy" not in response.headers
+    assert response.headers["Content-Security-Policy"] == "default-src 'self'"
