@@ -61,7 +61,28 @@ def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log:
         # pywebview logs its own start-up chatter at INFO.
         "pywebview": logging.WARNING if level != "DEBUG" else logging.DEBUG,
     })
+    logging.getLogger("pywebview").addFilter(_PAGE_MOVED_ON)  # a set: adding it again changes nothing
     logging.captureWarnings(True)
+
+
+class _PageMovedOnFilter(logging.Filter):
+    """pywebview gives each loaded page its bridge in two scripts, from a thread; when the user has
+    already gone on to the next page in between (Ctrl+N right as the list shows), the second runs in
+    the new page and fails with "window.pywebview._createApi" undefined. Nothing is lost (the new
+    page gets its own bridge when it loads), so that is a debug line, not an error in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and "window.pywebview._createApi" in record.getMessage():
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG) and _as_debug(record)
+        return True
+
+
+def _as_debug(record: logging.LogRecord) -> bool:
+    record.levelno, record.levelname, record.exc_info, record.exc_text = logging.DEBUG, "DEBUG", None, None
+    return True
+
+
+_PAGE_MOVED_ON = _PageMovedOnFilter()
 
 
 def set_level(level: str, *, access_log: bool = False) -> None:

@@ -168,3 +168,18 @@ def test_while_kept_an_apps_file_config_is_undone_at_once(tmp_path, isolated_log
     assert "right after the app's fileConfig" in text
     assert "Running upgrade  -> 0001" in text
     assert "Running upgrade" not in capsys.readouterr().err
+
+
+def test_pywebviews_bridge_failing_in_a_page_the_user_left_is_not_an_error(tmp_path, isolated_logging):
+    """Ctrl+N right as the list shows: pywebview's second bridge script runs in the next page."""
+    log_file = tmp_path / "app.log"
+    configure_logging(log_file, "INFO")
+    pywebview = logging.getLogger("pywebview")
+    try:
+        raise RuntimeError("WebKitJavascriptError: TypeError: undefined is not an object "
+                           "(evaluating 'window.pywebview._createApi')")
+    except RuntimeError as exc:
+        pywebview.exception(exc)
+    pywebview.error("WebKitJavascriptError: something else")
+    text = log_file.read_text()
+    assert "_createApi" not in text and " ERROR " in text and "something else" in text
