@@ -34,6 +34,9 @@ def bind_remembered(port_file: Path) -> socket.socket:
         preferred = 0
     sock = bind_loopback(preferred if 1024 <= preferred <= 65535 else 0)
     port = sock.getsockname()[1]
+    if preferred and port != preferred:
+        log.warning("port %d, the app's until now, is taken: it is served on %d, and its pages start with "
+                    "empty web storage (localStorage, IndexedDB)", preferred, port)
     if port != preferred:
         try:
             port_file.parent.mkdir(parents=True, exist_ok=True)

@@ -69,13 +69,15 @@ def test_the_app_keeps_its_port_from_one_launch_to_the_next(tmp_path):
     again.close()
 
 
-def test_a_port_taken_meanwhile_gives_another_one_which_is_remembered(tmp_path):
+def test_a_port_taken_meanwhile_gives_another_one_which_is_remembered(tmp_path, caplog):
     port_file = tmp_path / "webview-port"
     taken = earlystart.bind_loopback()
-    port_file.write_text(str(taken.getsockname()[1]))
+    port = taken.getsockname()[1]
+    port_file.write_text(str(port))
     with taken, bind_remembered(port_file) as other:
-        assert other.getsockname()[1] != taken.getsockname()[1]
+        assert other.getsockname()[1] != port
         assert port_file.read_text().strip() == str(other.getsockname()[1])
+    assert f"port {port}, the app's until now, is taken" in caplog.text
 
 
 @pytest.mark.parametrize("content", ["", "junk", "80", "70000"])
