@@ -192,7 +192,12 @@ def test_the_tray_icon_registers_with_the_desktop_and_its_menu_drives_the_app(di
         env = {**project_env(display_env, home), "DBUS_SESSION_BUS_ADDRESS": address}
         with running(command, env=env, cwd=project) as proc:
             wait_for_window(display_env, "First", timeout=60)
-            wait_for(lambda: items_file.exists() and items_file.read_text().strip(), timeout=15)
+            try:
+                wait_for(lambda: items_file.exists() and items_file.read_text().strip(), timeout=15)
+            except AssertionError:  # seen once on a fresh root: say what the shell did meanwhile
+                log = tmp_path / "d" / "logs" / "app.log"
+                raise AssertionError("no tray icon registered; the app's log:\n"
+                                     + (log.read_text() if log.exists() else "(none)")) from None
             item = json.loads(items_file.read_text().splitlines()[0])
             menu = tray_menu(address, item)
             assert {"Show or hide Tray", "Third page", "Quit"} <= set(menu), menu
