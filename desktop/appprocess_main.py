@@ -145,8 +145,8 @@ def without_opener_policy(app):
     it when it is served to a browser."""
     def wsgi(environ, start_response):
         def without(status, headers, exc_info=None):
-            headers = [(name, value) for name, value in headers if name.lower() != "cross-origin-opener-policy"]
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+            kept = [(name, value) for name, value in headers if name.lower() != "cross-origin-opener-policy"]
+            return start_response(status, kept, exc_info)
 
         return app(environ, without)
 

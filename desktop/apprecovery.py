@@ -30,15 +30,11 @@ class AppRecovery:
 
     def __init__(self, app_process: AppProcess, server: LocalServer, window=None) -> None:
         self._app_process, self._server, self._window = app_process, server, window
-        self._closed = threading.Event()
         self.hung = False
 
     def watch(self) -> None:
         self._app_process.on_crash.append(self._crashed)
         threading.Thread(target=self._watch_for_hangs, name="app-process-hang-watch", daemon=True).start()
-
-    def close(self) -> None:
-        self._closed.set()
 
     def _crashed(self, why: str) -> None:
         app = self._app_process
@@ -68,10 +64,9 @@ class AppRecovery:
 
         misses = 0
         url = self._server.url.rstrip("/") + ALIVE_PATH
-        while not self._closed.wait(PING_INTERVAL):
+        window_closed = self._window.closed if self._window is not None else threading.Event()
+        while not window_closed.wait(PING_INTERVAL):
             app = self._app_process
-            if self._window is not None and self._window.closed.is_set():
-                return
             if not app.settled.is_set() or app.crashed or app.error is not None or app.stopping:
                 misses = 0
                 continue

@@ -34,21 +34,27 @@ _early: list[tuple[subprocess.Popen, socket.socket | None]] = []
 def bind_loopback(preferred: int = 0) -> socket.socket:
     """A listening TCP socket on 127.0.0.1: on `preferred` if that port is free, else on a port the
     OS picks while binding. Binding is the test: no probe-then-bind race, nobody else's port taken."""
-    for port in dict.fromkeys((preferred, 0)):
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if preferred:
         try:
-            if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the port
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-            else:  # POSIX: our own last run's closed connections (TIME_WAIT) don't hold the port
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((LOOPBACK, port))
-            sock.listen(BACKLOG)
-            return sock
+            return _listen(preferred)
         except OSError:
-            sock.close()
-            if port == 0:
-                raise
-    raise AssertionError("not reached")
+            pass
+    return _listen(0)
+
+
+def _listen(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        else:  # POSIX: our own last run's closed connections (TIME_WAIT) don't hold the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def wants_app(args: list[str]) -> bool:
@@ -120,9 +126,9 @@ def hand_over_socket(process: subprocess.Popen, handover: socket.socket | None, 
         import base64
 
         return {"share": base64.b64encode(sock.share(process.pid)).decode()}
-    socket.send_fds(handover, [b"s"], [sock.fileno()])
+    socket.send_fds(handover, [b"s"], [sock.fileno()])  # POSIX: over the socket pair it inherited
     handover.close()
-    return {"fd_handover": True}
+    return {}
 
 
 def receive_socket(hello: dict) -> socket.socket:

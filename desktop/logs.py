@@ -72,14 +72,12 @@ class _PageMovedOnFilter(logging.Filter):
     page gets its own bridge when it loads), so that is a debug line, not an error in the log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.ERROR and "window.pywebview._createApi" in record.getMessage():
-            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG) and _as_debug(record)
+        if record.levelno < logging.ERROR or "window.pywebview._createApi" not in record.getMessage():
+            return True
+        if not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+            return False
+        record.levelno, record.levelname, record.exc_info, record.exc_text = logging.DEBUG, "DEBUG", None, None
         return True
-
-
-def _as_debug(record: logging.LogRecord) -> bool:
-    record.levelno, record.levelname, record.exc_info, record.exc_text = logging.DEBUG, "DEBUG", None, None
-    return True
 
 
 _PAGE_MOVED_ON = _PageMovedOnFilter()

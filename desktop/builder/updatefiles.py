@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..updateinstall import extract_safely
 from ..updatepatch import FORMAT, MANIFEST, describe_tree
 
 # bsdiff holds both files and a suffix array in memory (~17x the old file): past this size a
@@ -49,8 +50,7 @@ def make_patch(old_archive: Path, new_dir: Path, patch: Path) -> PatchFacts:
 
     with tempfile.TemporaryDirectory() as tmp:
         old_dir = Path(tmp)
-        with tarfile.open(old_archive) as tar:  # our own repository's file, made by make_archive
-            tar.extractall(old_dir, **({"filter": "tar"} if hasattr(tarfile, "data_filter") else {}))
+        extract_safely(old_archive, old_dir)
         old, new = describe_tree(old_dir), describe_tree(new_dir)
         files, blobs = [], []
         counts = {"keep": 0, "patch": 0, "new": 0}
