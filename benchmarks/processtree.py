@@ -19,23 +19,15 @@ TITLE = re.compile(r'^\s+0x[0-9a-f]+ "(.*)": ', re.MULTILINE)
 
 
 def role(process: psutil.Process) -> str:
-    """A short name for what the process is in the tree."""
+    """A short name for what a process below the window process is in the tree."""
     try:
-        name, command = process.name(), " ".join(process.cmdline())
+        name = process.name()
     except psutil.Error:
         return "gone"
-    if "appprocess_main" in command or "DESKTOP_APP_PROCESS" in _environ(process):
-        return "app process"
     if name.startswith("WebKit"):
         return name
-    return "window process" if name.startswith(("python", "Inkwell", "baseline")) else name
-
-
-def _environ(process: psutil.Process) -> dict:
-    try:
-        return process.environ()
-    except psutil.Error:
-        return {}
+    # The window process's own executable below it: the app process (spawned or forked).
+    return "app process" if name.startswith(("python", "Inkwell")) else name
 
 
 def tree_memory(pid: int) -> list[dict]:

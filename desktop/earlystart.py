@@ -74,7 +74,7 @@ def start_early() -> None:
     if _early or is_app_process():
         return
     try:
-        _early.append(spawn_child())
+        _early.append(spawn_child(fork=True))
     except OSError:  # the launch goes on as usual, and says what is wrong where it can (with a log)
         return
 
@@ -97,14 +97,20 @@ def take_early() -> tuple[subprocess.Popen, socket.socket | None] | None:
     return _early.pop() if _early else None
 
 
-def spawn_child() -> tuple[subprocess.Popen, socket.socket | None]:
+def spawn_child(*, fork: bool = False) -> tuple[subprocess.Popen, socket.socket | None]:
     """Start an app process that will serve once told what to serve (its first line of input) and
-    given the listening socket (hand_over_socket)."""
-    command, extra_path = child_command()
+    given the listening socket (hand_over_socket). `fork`: fork it where that is safe (Linux, one
+    thread: see forkedprocess.py) instead of starting a new interpreter."""
     ours = theirs = None
     if not hasattr(socket.socket, "share"):
         ours, theirs = socket.socketpair()
     try:
+        if fork and not hasattr(socket.socket, "share"):
+            from .forkedprocess import can_fork, fork_app_process
+
+            if can_fork():
+                return fork_app_process(_forked_main, HANDOVER_ENV, theirs.fileno()), ours
+        command, extra_path = child_command()
         process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env={**os.environ, ENV: json.dumps(extra_path), **({HANDOVER_ENV: str(theirs.fileno())} if theirs else {})},
@@ -118,6 +124,13 @@ def spawn_child() -> tuple[subprocess.Popen, socket.socket | None]:
         if theirs is not None:
             theirs.close()  # the child has its copy
     return process, ours
+
+
+def _forked_main() -> int:
+    os.environ[ENV] = "[]"  # what a spawned one is told (its import path is already this one's)
+    from .appprocess_main import main
+
+    return main()
 
 
 def hand_over_socket(process: subprocess.Popen, handover: socket.socket | None, sock: socket.socket) -> dict:

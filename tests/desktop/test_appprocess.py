@@ -20,12 +20,13 @@ BANNER_RED = (0x8B, 0x1C, 0x1C)  # crashpage.BANNER_SCRIPT's background
 
 
 def app_process_of(shell: subprocess.Popen, timeout: float = 30) -> psutil.Process:
-    """The shell's app process (the child running desktop.appprocess_main)."""
+    """The shell's app process: its child running its own executable (forked at the first instant,
+    spawned with `-c ... appprocess_main` after a restart; the others are the web engine's)."""
     found: list[psutil.Process] = []
+    window_process = psutil.Process(shell.pid)
 
     def started() -> bool:
-        found[:] = [child for child in psutil.Process(shell.pid).children()
-                    if "appprocess_main" in " ".join(child.cmdline())]
+        found[:] = [child for child in window_process.children() if child.exe() == window_process.exe()]
         return bool(found)
 
     wait_for(started, timeout=timeout)
