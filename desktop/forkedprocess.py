@@ -88,12 +88,10 @@ def _become_app_process(child_main, pipes: dict, handover_env: str, handover: in
         code = child_main()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        try:
-            import traceback
+    except BaseException:  # noqa: BLE001 - whatever it is, it must not unwind into the window process's code
+        code = 1
+        import traceback
 
-            traceback.print_exc()  # to fd 2: the window process's log
-        finally:
-            code = 1
+        traceback.print_exc()  # to fd 2: the window process's log
     finally:
         os._exit(code)
