@@ -149,7 +149,7 @@ def main() -> int:
             init.write_text(init.read_text() + '\nRELEASE_NOTE = "99.0.1: one line changed"\n')
             pyproject.write_text(pyproject.read_text().replace('version = "99.0.0"', 'version = "99.0.1"', 1))
             kit(project, "publish", "--keys", str(keys), "--repo", str(repo))
-            [patch] = (repo / "targets").glob("*.inkwell-99.0.0-to-99.0.1.patch.tar")
+            [patch] = (repo / "targets").glob("*.inkwell-99.0.0-to-99.0.1-*.patch.tar")
             patch_kb = patch.stat().st_size / 1e3
             started = time.monotonic()
             checked = subprocess.run([str(executable), "--check-updates"], env=env, capture_output=True, text=True,

@@ -28,8 +28,8 @@ FORMAT = 1
 OPS = ("keep", "patch", "new", "link", "dir")
 
 
-def patch_name(slug: str, old_version: str, new_version: str) -> str:
-    return f"{slug}-{old_version}-to-{new_version}.patch.tar"
+def patch_name(slug: str, old_version: str, new_version: str, platform: str) -> str:
+    return f"{slug}-{old_version}-to-{new_version}-{platform}.patch.tar"
 
 
 def sha256_of(path: Path) -> str:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+import platform
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +25,19 @@ from .errors import DesktopError
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
+
+
+def platform_tag() -> str:
+    """The platform a build runs on, as the repository names its files ("linux-x86_64",
+    "macos-arm64", "windows-x86_64"): one repository carries every platform's builds, and an app
+    is offered only its own."""
+    system = {"darwin": "macos", "win32": "windows"}.get(sys.platform, sys.platform.rstrip("0123456789"))
+    machine = platform.machine().lower()
+    return f"{system}-{ {'amd64': 'x86_64', 'aarch64': 'arm64'}.get(machine, machine)}"
+
+
+def channel_index_name(channel: str, platform: str) -> str:
+    return f"{channel}-{platform}.json"
 
 
 class UpdateError(DesktopError):
@@ -38,6 +53,7 @@ class UpdateSource:
     trusted_root: bytes  # the root metadata shipped with the app
     state_dir: Path  # the trusted metadata seen so far (user data folder)
     download_dir: Path  # archives (user cache folder)
+    platform: str = field(default_factory=platform_tag)  # whose builds to take
 
 
 @dataclass(frozen=True)
@@ -70,9 +86,10 @@ class UpdateClient:
         try:
             updater = self._fresh_updater()
             updater.refresh()
-            index_info = updater.get_targetinfo(f"{self.source.channel}.json")
+            index_info = updater.get_targetinfo(channel_index_name(self.source.channel, self.source.platform))
             if index_info is None:
-                log.info("updates: nothing published on the %s channel yet", self.source.channel)
+                log.info("updates: nothing published on the %s channel for %s yet", self.source.channel,
+                         self.source.platform)
                 return None
             index = json.loads(Path(updater.download_target(index_info)).read_text())
             version, archive = str(index["version"]), str(index["archive"])

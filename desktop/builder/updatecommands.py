@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .commands import _settings
+from ..updates import platform_tag
 from .updates import CHANNELS, ROLES, UpdateRepository, init_keys
 
 
@@ -54,6 +55,10 @@ def publish_command(argv: list[str], *, project: Path | None = None) -> int:
     parser.add_argument("--channel", choices=CHANNELS, default=None,
                         help="stable or beta (default: [tool.desktop.update] channel)")
     parser.add_argument("--no-build", action="store_true", help="publish the bundle already in dist/")
+    parser.add_argument("--bundle", type=Path, default=None, help="publish this folder bundle (built elsewhere, "
+                        "e.g. a CI job's artifact) instead of building; give its --platform")
+    parser.add_argument("--platform", default=None, help="whose build it is, as linux-x86_64, windows-x86_64, "
+                        f"macos-arm64 (default: this machine's, {platform_tag()})")
     parser.add_argument("--refresh", action="store_true", help="only re-sign snapshot and timestamp")
     args = parser.parse_args(argv)
     repository = UpdateRepository(args.repo)
@@ -64,13 +69,16 @@ def publish_command(argv: list[str], *, project: Path | None = None) -> int:
     settings = _settings(project)
     from .bundle import build_bundle, bundle_path, dist_dir
 
-    if args.no_build:
+    if args.bundle is not None:
+        bundle = args.bundle
+    elif args.no_build:
         bundle = bundle_path(settings, dist_dir(settings), onefile=False)
     else:
         bundle = build_bundle(settings, onefile=False)
     published = repository.publish(bundle, slug=settings.slug, version=settings.version,
-                                   channel=args.channel or settings.update.channel, keys_dir=args.keys)
+                                   channel=args.channel or settings.update.channel, keys_dir=args.keys,
+                                   platform=args.platform)
     patches = "".join(f"; a {size / 1e3:,.0f} kB patch from {old}" for old, size in published.patches.items())
-    print(f"Published {settings.name} {published.version} on {published.channel} "
+    print(f"Published {settings.name} {published.version} for {published.platform} on {published.channel} "
           f"({published.size / 1e6:.1f} MB{patches}): upload {args.repo} to {settings.update.url or 'your update URL'}.")
     return 0

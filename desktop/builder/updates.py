@@ -8,8 +8,10 @@ to upload to any static host:
     metadata/N.snapshot.json   which targets metadata is current (snapshot key)
     metadata/timestamp.json    which snapshot is current, short-lived (timestamp key)
     targets/<sha256>.<name>    archives of the onedir bundle, patches from the version before
-                               (only what changed), and one small index per channel
-                               (stable.json, beta.json) naming the newest archive and its patch
+                               (only what changed), and one small index per channel and
+                               platform (stable-linux-x86_64.json, beta-macos-arm64.json, ...)
+                               naming the newest archive and its patch: each platform's builds
+                               are published on their own, into the same repository
 
 Consistent snapshots (version- and hash-prefixed names) let an upload replace files one by one
 while clients keep seeing one consistent state. Keys are ed25519, one per role, as PEM files in a
@@ -28,6 +30,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..errors import ConfigError, DesktopError, UsageError
+from ..updates import channel_index_name, platform_tag
 from .updatefiles import make_archive
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
@@ -49,12 +52,13 @@ class Published:
     archive: Path
     version: str
     channel: str
+    platform: str
     size: int
     patches: dict[str, int]  # version patched from -> size of that patch
 
 
-def archive_name(slug: str, version: str) -> str:
-    return f"{slug}-{version}.tar.gz"
+def archive_name(slug: str, version: str, platform: str) -> str:
+    return f"{slug}-{version}-{platform}.tar.gz"
 
 
 def expiry(days: int) -> datetime:
@@ -165,8 +169,10 @@ class UpdateRepository:
         return CryptoSigner(private, root.keys[public.keyid])
 
     # -- publishing -----------------------------------------------------------------------------
-    def publish(self, bundle_dir: Path, *, slug: str, version: str, channel: str, keys_dir: Path) -> Published:
-        """Add the onedir bundle in `bundle_dir` as `version` on `channel`, signed with `keys_dir`."""
+    def publish(self, bundle_dir: Path, *, slug: str, version: str, channel: str, keys_dir: Path,
+                platform: str | None = None) -> Published:
+        """Add the onedir bundle in `bundle_dir` as `version` on `channel` for `platform` (this
+        machine's by default: the bundle was built here), signed with `keys_dir`."""
         from packaging.version import InvalidVersion, Version
 
         if channel not in CHANNELS:
@@ -180,11 +186,12 @@ class UpdateRepository:
         root = self.load("root").signed
         signers = {role: self.signer(role, keys_dir, root) for role in ONLINE_ROLES}
         targets = self.load("targets")
-        name = archive_name(slug, version)
-        newest = self._channel_index(targets, channel)
+        platform = platform or platform_tag()
+        name = archive_name(slug, version, platform)
+        newest = self._channel_index(targets, channel, platform)
         if newest and Version(newest["version"]) >= parsed:
-            raise UsageError(f"{channel} already has version {newest['version']}: a new release needs a higher "
-                             "version (clients never move back)")
+            raise UsageError(f"{channel} already has version {newest['version']} for {platform}: a new release "
+                             "needs a higher version (clients never move back)")
         with tempfile.TemporaryDirectory() as tmp:
             archive = Path(tmp) / name
             make_archive(bundle_dir, archive)
@@ -193,19 +200,22 @@ class UpdateRepository:
             patches: dict[str, str] = {}  # version patched from -> target name ("" if not worth it)
             # A stable release reaches beta users too; a beta release only them.
             for channel_name in CHANNELS if channel == "stable" else ("beta",):
-                newest = self._channel_index(targets, channel_name)
+                newest = self._channel_index(targets, channel_name, platform)
                 if newest is None or Version(newest["version"]) < parsed:
                     entry = {"version": version, "archive": name}
                     if newest is not None:  # users who kept up download only what changed
                         old = newest["version"]
-                        patches.setdefault(old, self._add_patch(targets, newest, bundle_dir, slug, version, size, tmp))
+                        patches.setdefault(old, self._add_patch(targets, newest, bundle_dir, slug, version, size,
+                                                                tmp, platform))
                         entry["patches"] = {old: patches[old]} if patches[old] else {}
-                    index = Path(tmp) / f"{channel_name}.json"
+                    index_name = channel_index_name(channel_name, platform)
+                    index = Path(tmp) / index_name
                     index.write_text(json.dumps(entry, indent=1))
-                    self._add_target(targets, f"{channel_name}.json", index)
+                    self._add_target(targets, index_name, index)
             self._sign_and_write(targets, signers)
         sizes = {old: targets.signed.targets[patch].length for old, patch in patches.items() if patch}
-        return Published(archive=self.targets / name, version=version, channel=channel, size=size, patches=sizes)
+        return Published(archive=self.targets / name, version=version, channel=channel, platform=platform, size=size,
+                         patches=sizes)
 
     def refresh(self, keys_dir: Path) -> None:
         """Re-sign snapshot and timestamp with new expiry dates (nothing else changes)."""
@@ -248,14 +258,14 @@ class UpdateRepository:
         return self.metadata / f"{root_md.signed.version}.root.json"
 
     def _add_patch(self, targets, newest: dict, bundle_dir: Path, slug: str, version: str, full_size: int,
-                   tmp: str) -> str:
+                   tmp: str, platform: str) -> str:
         """The patch from the channel's newest version until now to `version` (its target name), or ""
         when it would not be worth it (not under half the full archive)."""
         from ..updatepatch import patch_name
         from .updatefiles import make_patch
 
         old_target = targets.signed.targets[newest["archive"]]
-        name = patch_name(slug, newest["version"], version)
+        name = patch_name(slug, newest["version"], version, platform)
         patch = Path(tmp) / name
         facts = make_patch(self.targets / f"{old_target.hashes['sha256']}.{old_target.path}", bundle_dir, patch)
         if facts.size >= full_size // 2:
@@ -263,11 +273,12 @@ class UpdateRepository:
         self._add_target(targets, name, patch)
         return name
 
-    def _channel_index(self, targets, channel: str) -> dict | None:
-        target = targets.signed.targets.get(f"{channel}.json")
+    def _channel_index(self, targets, channel: str, platform: str) -> dict | None:
+        name = channel_index_name(channel, platform)
+        target = targets.signed.targets.get(name)
         if target is None:
             return None
-        path = self.targets / f"{target.hashes['sha256']}.{channel}.json"
+        path = self.targets / f"{target.hashes['sha256']}.{name}"
         return json.loads(path.read_text())
 
     def _add_target(self, targets, name: str, path: Path) -> None:

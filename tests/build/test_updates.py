@@ -21,6 +21,7 @@ import pytest
 
 from tests.build.conftest import PROJECTS, kit
 from desktop.updateinstall import extract_safely
+from desktop.updates import platform_tag
 from tests.desktop.test_updates import serving
 from tests.support.processes import running, shell_env, wait_for
 from tests.desktop.test_appprocess import click_restart
@@ -75,7 +76,7 @@ def test_a_per_user_install_updates_itself_and_rolls_back_an_update_that_fails(
         set_version(project, "2.0.0")
         published = kit(kit_python, project, "publish", "--keys", str(keys), "--repo", str(repo))
         assert published.returncode == 0, published.stdout + published.stderr
-        assert "Published Ledger 2.0.0 on stable" in published.stdout
+        assert f"Published Ledger 2.0.0 for {platform_tag()} on stable" in published.stdout
 
         extract_safely(project / "dist" / f"ledger-1.2.0-linux-{platform.machine()}.tar.gz", tmp_path / "download")
         env = shell_env(display_env, home, XDG_DATA_HOME=str(home / ".local" / "share"))

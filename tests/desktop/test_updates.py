@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from desktop.builder.updates import UpdateRepository, init_keys
-from desktop.updates import UpdateClient, UpdateError, UpdateSource
+from desktop.updates import UpdateClient, UpdateError, UpdateSource, platform_tag
+
+HERE = platform_tag()  # this machine's builds: the repository names every file after its platform
 
 
 @contextlib.contextmanager
@@ -69,9 +71,11 @@ def client(tmp_path: Path, url: str, root: Path, version: str = "1.0.0", channel
     return UpdateClient(source, version, timeout=timeout)
 
 
-def publish(repository: UpdateRepository, keys: Path, tmp_path: Path, version: str, channel: str = "stable"):
-    return repository.publish(bundle(tmp_path / f"dist-{version}", version), slug="notes", version=version,
-                              channel=channel, keys_dir=keys)
+def publish(repository: UpdateRepository, keys: Path, tmp_path: Path, version: str, channel: str = "stable",
+            platform: str | None = None):
+    folder = tmp_path / (f"dist-{version}-{platform}" if platform else f"dist-{version}")
+    return repository.publish(bundle(folder, version), slug="notes", version=version, channel=channel, keys_dir=keys,
+                              platform=platform)
 
 
 def test_a_newer_version_is_offered_and_arrives_verified(repo, tmp_path):
@@ -80,13 +84,26 @@ def test_a_newer_version_is_offered_and_arrives_verified(repo, tmp_path):
     with serving(repository.dir) as url:
         updates = client(tmp_path, url, repository.metadata / "root.json")
         offer = updates.check()
-        assert (offer.version, offer.archive) == ("1.1.0", "notes-1.1.0.tar.gz")
+        assert (offer.version, offer.archive) == ("1.1.0", f"notes-1.1.0-{HERE}.tar.gz")
         seen: list[int] = []
         updates.progress = seen.append
         archive = updates.download(offer)
     with tarfile.open(archive) as tar:
         assert sorted(tar.getnames()) == ["_internal", "_internal/data.txt", "_internal/library.so", "app"]
     assert seen and seen[-1] == offer.size
+
+
+def test_each_platform_is_offered_its_own_builds(repo, tmp_path):
+    """One repository, every platform's builds: the same version for two platforms, a newer one
+    for another platform only (its users are offered it, this machine's are not)."""
+    repository, keys = repo
+    publish(repository, keys, tmp_path, "1.1.0")
+    publish(repository, keys, tmp_path, "1.1.0", platform="plan9-mips")
+    other = publish(repository, keys, tmp_path, "1.2.0", platform="plan9-mips")
+    assert other.platform == "plan9-mips" and other.archive.name.endswith("notes-1.2.0-plan9-mips.tar.gz")
+    with serving(repository.dir) as url:
+        offer = client(tmp_path, url, repository.metadata / "root.json").check()
+    assert (offer.version, offer.archive) == ("1.1.0", f"notes-1.1.0-{HERE}.tar.gz")
 
 
 def test_the_same_or_an_older_version_is_no_update_and_beta_is_for_beta_users(repo, tmp_path):
@@ -103,7 +120,7 @@ def test_the_same_or_an_older_version_is_no_update_and_beta_is_for_beta_users(re
 def test_a_tampered_archive_is_refused(repo, tmp_path):
     repository, keys = repo
     publish(repository, keys, tmp_path, "1.1.0")
-    [archive] = repository.targets.glob("*.notes-1.1.0.tar.gz")
+    [archive] = repository.targets.glob(f"*.notes-1.1.0-{HERE}.tar.gz")
     with serving(repository.dir) as url:
         updates = client(tmp_path, url, repository.metadata / "root.json")
         offer = updates.check()
@@ -118,7 +135,7 @@ def test_tampered_metadata_is_refused(repo, tmp_path):
     publish(repository, keys, tmp_path, "1.1.0")
     newest = max(repository.metadata.glob("*.targets.json"), key=lambda p: int(p.name.split(".")[0]))
     data = json.loads(newest.read_text())
-    data["signed"]["targets"]["stable.json"]["length"] += 1
+    data["signed"]["targets"][f"stable-{HERE}.json"]["length"] += 1
     newest.write_text(json.dumps(data))
     with serving(repository.dir) as url, pytest.raises(UpdateError, match="refused"):
         client(tmp_path, url, repository.metadata / "root.json").check()
@@ -198,6 +215,6 @@ def test_users_who_kept_up_are_offered_a_patch_and_others_the_whole_archive(repo
     with serving(repository.dir) as url:
         kept_up = client(tmp_path / "a", url, repository.metadata / "root.json", version="1.1.0").check()
         behind = client(tmp_path / "b", url, repository.metadata / "root.json", version="1.0.0").check()
-        assert kept_up.patch == "notes-1.1.0-to-1.2.0.patch.tar"
+        assert kept_up.patch == f"notes-1.1.0-to-1.2.0-{HERE}.patch.tar"
         assert 0 < kept_up.patch_size < full.size // 10
-        assert behind.patch is None and behind.archive == "notes-1.2.0.tar.gz"
+        assert behind.patch is None and behind.archive == f"notes-1.2.0-{HERE}.tar.gz"

@@ -15,7 +15,7 @@ from desktop.updateinstall import FORMAT_FILE, sibling, staged_version
 from desktop.updatepatch import describe_tree
 from desktop.updateservice import UpdateService, attach_to_window, banner_for
 from tests.desktop.test_updateinstall import install
-from tests.desktop.test_updates import bundle, serving
+from tests.desktop.test_updates import HERE, bundle, serving
 from tests.support.processes import wait_for
 
 
@@ -106,7 +106,7 @@ def test_a_user_who_kept_up_downloads_only_the_patch(tmp_path):
         installed_as_published(service, tmp_path)
         assert service.check_now(asked=True) == {"state": "ready", "version": "1.1.0"}
     assert staged_build(service) == describe_tree(tmp_path / "dist-1.1.0")
-    assert downloaded(tmp_path) == ["notes-1.0.0-to-1.1.0.patch.tar"]
+    assert downloaded(tmp_path) == [f"notes-1.0.0-to-1.1.0-{HERE}.patch.tar"]
     assert said[-2]["percent"] == 100
 
 
@@ -117,7 +117,7 @@ def test_an_install_the_patch_does_not_fit_gets_the_whole_archive(tmp_path, capl
         (service.install / "_internal" / "library.so").write_bytes(b"changed by hand")
         assert service.check_now(asked=True) == {"state": "ready", "version": "1.1.0"}
     assert staged_build(service) == describe_tree(tmp_path / "dist-1.1.0")
-    assert downloaded(tmp_path) == ["notes-1.0.0-to-1.1.0.patch.tar", "notes-1.1.0.tar.gz"]
+    assert downloaded(tmp_path) == [f"notes-1.0.0-to-1.1.0-{HERE}.patch.tar", f"notes-1.1.0-{HERE}.tar.gz"]
     assert "the patch to 1.1.0 was not used" in caplog.text
     assert not sibling(service.install, ".next-partial").exists()
 
