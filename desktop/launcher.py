@@ -133,7 +133,7 @@ def apply_staged_update(options) -> None:
     folder = install_dir()
     if folder is None or staged_version(folder) is None:
         return
-    executable = Path(sys.executable).name
+    executable = Path(sys.executable).resolve().relative_to(folder)  # X, or Contents/MacOS/X in a .app
     data_args = ["--data-dir", options.data_dir] if options.data_dir else []
     if apply_staged(folder, executable, lambda exe: self_test(exe, data_args)) == "applied":
         new = str(folder / executable)

@@ -1,8 +1,11 @@
 """Putting a verified update in place: staged beside the install, switched at the next start,
 rolled back if the new version fails its own self-test.
 
-    <install>            the onedir bundle that runs (its executable started this process)
+    <install>            what an update replaces whole: the onedir bundle that runs (its
+                         executable started this process), or on macOS the .app around it
     <install>.next       a verified update, unpacked, waiting for the next start
+    <install>.next.json  written last, once <install>.next is complete: the version it holds
+                         (beside it, not in it: a .app's signature seals everything inside)
     <install>.previous   the version before the last update (kept until the next one)
     <install>.failed     an update that failed its self-test (kept for the bug report)
 
@@ -27,18 +30,30 @@ from typing import Callable
 log = logging.getLogger(__name__)
 
 FORMAT_FILE = "desktop-install-format"  # written by the packager into the bundle: "user", "deb", ...
-STAGED_MARK = ".desktop-update.json"  # in <install>.next once it is complete
-# Installs that switch folders by renaming while the old version runs: Linux's per-user install.
-# (Windows won't rename the folder of a running program; Windows and macOS need a helper, to do.)
-SELF_UPDATING_FORMATS = ("user",)
+APP_BUNDLE = "app"  # the format of a macOS .app: known by its shape, nothing written into it
+# Installs that switch folders by renaming while the old version runs: Linux's per-user install
+# and a macOS .app in a folder of the user's (POSIX renames a running program's folder).
+# (Windows won't rename the folder of a running program: it needs a helper, still to do.)
+SELF_UPDATING_FORMATS = ("user", APP_BUNDLE)
 
 
 def install_dir() -> Path | None:
-    """The running bundle's folder (None from source: a developer's checkout updates with git)."""
-    return Path(sys.executable).resolve().parent if getattr(sys, "frozen", False) else None
+    """What an update replaces (None from source: a developer's checkout updates with git)."""
+    return install_root(Path(sys.executable).resolve()) if getattr(sys, "frozen", False) else None
+
+
+def install_root(executable: Path) -> Path:
+    """The folder around a frozen app's `executable` that an update replaces whole: the .app of a
+    macOS bundle (X.app/Contents/MacOS/X), else the executable's own folder (onedir)."""
+    contents = executable.parent.parent
+    if executable.parent.name == "MacOS" and contents.name == "Contents" and contents.parent.suffix == ".app":
+        return contents.parent
+    return executable.parent
 
 
 def install_format(folder: Path) -> str:
+    if folder.suffix == ".app" and (folder / "Contents").is_dir():
+        return APP_BUNDLE
     try:
         return (folder / FORMAT_FILE).read_text().strip()
     except OSError:
@@ -54,6 +69,8 @@ def updates_itself(folder: Path | None) -> tuple[bool, str]:
         return False, "installed as a system package: your package manager (apt) updates it"
     if kind not in SELF_UPDATING_FORMATS:
         return False, "this copy was not installed by an installer that allows updates"
+    if "/AppTranslocation/" in folder.as_posix():  # macOS runs a quarantined app from a read-only copy
+        return False, "macOS runs this copy from a temporary place: move it to Applications, then start it again"
     if not os.access(folder.parent, os.W_OK):
         return False, f"{folder.parent} is not writable"
     return True, ""
@@ -77,6 +94,7 @@ def stage_patch(patch: Path, folder: Path, version: str) -> Path:
 
 def _stage(folder: Path, version: str, fill: Callable[[Path], object]) -> Path:
     staged = sibling(folder, ".next")
+    staged_mark(folder).unlink(missing_ok=True)  # first: a mark never names a folder being replaced
     shutil.rmtree(staged, ignore_errors=True)
     partial = sibling(folder, ".next-partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -86,9 +104,13 @@ def _stage(folder: Path, version: str, fill: Callable[[Path], object]) -> Path:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # nothing half-made is left behind
         raise
-    (partial / FORMAT_FILE).write_text(install_format(folder) or "user")
-    (partial / STAGED_MARK).write_text(json.dumps({"version": version}))
+    kind = install_format(folder) or "user"
+    if kind != APP_BUNDLE:  # the install keeps its format (a build carries none)
+        (partial / FORMAT_FILE).write_text(kind)
     os.rename(partial, staged)
+    mark = staged_mark(folder)
+    mark.with_suffix(".partial").write_text(json.dumps({"version": version}))
+    os.replace(mark.with_suffix(".partial"), mark)  # complete: the next start applies it
     log.info("update %s staged in %s: it applies at the next start", version, staged)
     return staged
 
@@ -118,14 +140,20 @@ def extract_safely(archive: Path, folder: Path) -> None:
         tar.extractall(folder)  # every member checked above
 
 
+def staged_mark(folder: Path) -> Path:
+    return sibling(folder, ".next.json")
+
+
 def staged_version(folder: Path) -> str | None:
+    if not sibling(folder, ".next").is_dir():
+        return None
     try:
-        return json.loads((sibling(folder, ".next") / STAGED_MARK).read_text())["version"]
+        return json.loads(staged_mark(folder).read_text())["version"]
     except (OSError, ValueError, KeyError):
         return None
 
 
-def apply_staged(folder: Path, executable_name: str, passes_self_test: Callable[[Path], bool]) -> str:
+def apply_staged(folder: Path, executable_name: str | Path, passes_self_test: Callable[[Path], bool]) -> str:
     """At start, before anything else: switch to the staged version if there is one.
 
     Returns "none" (nothing staged), "applied" (the new version is in place and passed its
@@ -137,9 +165,9 @@ def apply_staged(folder: Path, executable_name: str, passes_self_test: Callable[
     shutil.rmtree(previous, ignore_errors=True)
     os.rename(folder, previous)
     os.rename(staged, folder)
+    staged_mark(folder).unlink(missing_ok=True)
     log.info("update %s applied; checking it with its self-test", version)
     if passes_self_test(folder / executable_name):
-        (folder / STAGED_MARK).unlink(missing_ok=True)
         return "applied"
     shutil.rmtree(failed, ignore_errors=True)
     os.rename(folder, failed)

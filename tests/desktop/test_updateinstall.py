@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.builder.updatefiles import make_archive
-from desktop.updateinstall import FORMAT_FILE, apply_staged, sibling, stage, staged_version, updates_itself
+from desktop.updateinstall import (FORMAT_FILE, apply_staged, install_root, sibling, stage, staged_mark, staged_version,
+                                   updates_itself)
 from desktop.updates import UpdateError
 
 
@@ -41,7 +42,56 @@ def test_a_staged_update_applies_at_the_next_start_and_the_previous_version_is_k
     assert (app / "_internal" / "version.txt").read_text() == "1.1.0"
     assert (app / FORMAT_FILE).read_text() == "user"  # still updates itself
     assert (sibling(app, ".previous") / "_internal" / "version.txt").read_text() == "1.0.0"
+    assert not staged_mark(app).exists()
     assert apply_staged(app, "notes", lambda exe: True) == "none"
+
+
+def test_an_update_is_staged_only_once_complete(tmp_path):
+    """The mark naming the staged version is written last, beside the folder: a folder without it
+    (an interrupted download or unpack) is never applied, and the next check replaces it."""
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    sibling(app, ".next").mkdir()
+    assert staged_version(app) is None
+    stage(archive_of(tmp_path, "1.1.0"), app, "1.1.0")
+    assert staged_version(app) == "1.1.0"
+    assert sorted(p.name for p in sibling(app, ".next").iterdir()) == ["_internal", FORMAT_FILE, "notes"]
+
+
+def app_bundle(folder: Path, version: str) -> Path:
+    """A macOS .app as PyInstaller makes it (the executable in Contents/MacOS, data in Resources
+    linked from Frameworks); its signature seals everything inside, so nothing may be added."""
+    executable = folder / "Contents" / "MacOS" / "Notes"
+    executable.parent.mkdir(parents=True)
+    executable.write_text(f"#!/bin/sh\necho {version}\n")
+    executable.chmod(0o755)
+    (folder / "Contents" / "Resources").mkdir()
+    (folder / "Contents" / "Resources" / "version.txt").write_text(version)
+    (folder / "Contents" / "Frameworks").mkdir()
+    (folder / "Contents" / "Frameworks" / "version.txt").symlink_to("../Resources/version.txt")
+    return folder
+
+
+def test_a_macos_app_is_replaced_whole_and_nothing_is_written_into_it(tmp_path):
+    app = app_bundle(tmp_path / "Applications" / "Notes.app", "1.0.0")
+    assert install_root(app / "Contents" / "MacOS" / "Notes") == app
+    assert install_root(tmp_path / "notes" / "notes") == tmp_path / "notes"  # onedir: the executable's folder
+    assert updates_itself(app) == (True, "")
+    archive = tmp_path / "Notes-1.1.0.tar.gz"
+    make_archive(app_bundle(tmp_path / "dist" / "Notes.app", "1.1.0"), archive)
+    stage(archive, app, "1.1.0")
+    tested: list[Path] = []
+    executable = Path("Contents/MacOS/Notes")
+    assert apply_staged(app, executable, lambda exe: tested.append(exe) or True) == "applied"
+    assert tested == [app / executable]
+    assert (app / "Contents" / "Frameworks" / "version.txt").read_text() == "1.1.0"  # links kept
+    assert sorted(p.name for p in app.iterdir()) == ["Contents"]  # the seal holds: nothing added
+    assert (sibling(app, ".previous") / "Contents" / "Resources" / "version.txt").read_text() == "1.0.0"
+
+
+def test_a_macos_app_run_from_where_macos_put_it_in_quarantine_says_to_move_it(tmp_path):
+    translocated = app_bundle(tmp_path / "AppTranslocation" / "1234" / "d" / "Notes.app", "1.0.0")
+    assert updates_itself(translocated) == (
+        False, "macOS runs this copy from a temporary place: move it to Applications, then start it again")
 
 
 def test_an_update_that_fails_its_self_test_is_rolled_back(tmp_path, caplog):

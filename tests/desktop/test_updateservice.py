@@ -11,7 +11,7 @@ from pathlib import Path
 from desktop.builder.updates import UpdateRepository, init_keys
 from desktop.kit import KitSettings, UpdateSettings
 from desktop.paths import AppPaths
-from desktop.updateinstall import FORMAT_FILE, sibling, staged_version
+from desktop.updateinstall import FORMAT_FILE, sibling, staged_mark, staged_version
 from desktop.updatepatch import describe_tree
 from desktop.updateservice import UpdateService, attach_to_window, banner_for
 from tests.desktop.test_updateinstall import install
@@ -93,7 +93,7 @@ def installed_as_published(service: UpdateService, tmp_path: Path) -> None:
 
 def staged_build(service: UpdateService) -> dict:
     tree = describe_tree(sibling(service.install, ".next"))
-    return {path: entry for path, entry in tree.items() if not path.startswith((FORMAT_FILE, ".desktop-update"))}
+    return {path: entry for path, entry in tree.items() if path != FORMAT_FILE}
 
 
 def downloaded(tmp_path: Path) -> list[str]:
@@ -143,9 +143,8 @@ def kiosk_service(tmp_path: Path, *, staged: bool) -> UpdateService:
     paths = AppPaths(**{name: tmp_path / "user" / name for name in ("data", "config", "logs", "cache")})
     app = install(tmp_path / "apps" / "notes", "1.0.0")
     if staged:
-        next_version = sibling(app, ".next")
-        next_version.mkdir()
-        (next_version / ".desktop-update.json").write_text('{"version": "1.1.0"}')
+        sibling(app, ".next").mkdir()
+        staged_mark(app).write_text('{"version": "1.1.0"}')
     return UpdateService(kit, paths, lambda status: None, install=app)
 
 
