@@ -25,7 +25,8 @@ LOOPBACK = "127.0.0.1"
 BACKLOG = 128
 
 # Command lines that never serve the app: no app process is started for them.
-NO_APP_OPTIONS = frozenset({"--version", "--paths", "--help", "-h", "--flask", "--set-kiosk-pin", "--check-updates"})
+NO_APP_OPTIONS = frozenset({"--version", "--paths", "--help", "-h", "--flask", "--set-kiosk-pin", "--check-updates",
+                            "--finish-update"})
 
 # The app process started at the first instant, and this side of its socket pair (POSIX).
 _early: list[tuple[subprocess.Popen, socket.socket | None]] = []

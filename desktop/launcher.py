@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     """The frozen app: run with the settings the bundle carries."""
     from .earlystart import is_app_process, start_early, wants_app
 
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--finish-update"]:  # Windows: this staged update switches the install (updatehandover.py)
+        from .updatehandover import finish_update
+        from .updateinstall import self_test
+
+        return finish_update(args[1:], self_test=self_test)
     if is_app_process():  # started by the window process to serve the app (see appprocess.py)
         from .appprocess_main import main as app_process_main
 
@@ -85,8 +91,8 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
             return run_flask_cli(kit, paths, options.app, options.flask)
         if options.check_updates:
             return check_updates_now(kit, paths)
-        if not options.self_test:
-            apply_staged_update(options)
+        if not options.self_test and apply_staged_update(options, log_file) == "handed-over":
+            return 0  # the staged version switches the install once this process has gone, then starts
 
         from .app import run
 
@@ -125,21 +131,31 @@ def check_updates_now(kit: KitSettings, paths) -> int:
     return 1 if state == "error" else 0
 
 
-def apply_staged_update(options) -> None:
+def apply_staged_update(options, log_file) -> str:
     """At start: a staged update replaces this version if it passes its own self-test; then this
-    process becomes the new version. If it fails, the old version is put back and starts."""
+    process becomes the new version. If it fails, the old version is put back and starts.
+    On Windows the staged version does the switch once this process is gone ("handed-over")."""
+    from .updatehandover import discard_leftovers, hand_over_to_staged, switches_from_outside
     from .updateinstall import apply_staged, install_dir, self_test, staged_version
 
     folder = install_dir()
-    if folder is None or staged_version(folder) is None:
-        return
+    if folder is None:
+        return "none"
+    discard_leftovers(folder)
+    if staged_version(folder) is None:
+        return "none"
     executable = Path(sys.executable).resolve().relative_to(folder)  # X, or Contents/MacOS/X in a .app
     data_args = ["--data-dir", options.data_dir] if options.data_dir else []
-    if apply_staged(folder, executable, lambda exe: self_test(exe, data_args)) == "applied":
+    if switches_from_outside():
+        hand_over_to_staged(folder, executable, sys.argv[1:], data_args, log_file)
+        return "handed-over"
+    outcome = apply_staged(folder, executable, lambda exe: self_test(exe, data_args))
+    if outcome == "applied":
         new = str(folder / executable)
         log.info("starting the updated version")
         logging.shutdown()
         os.execv(new, [new, *sys.argv[1:]])
+    return outcome
 
 
 def relaunch(args: list[str]) -> int:

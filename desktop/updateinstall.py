@@ -31,10 +31,11 @@ log = logging.getLogger(__name__)
 
 FORMAT_FILE = "desktop-install-format"  # written by the packager into the bundle: "user", "deb", ...
 APP_BUNDLE = "app"  # the format of a macOS .app: known by its shape, nothing written into it
-# Installs that switch folders by renaming while the old version runs: Linux's per-user install
-# and a macOS .app in a folder of the user's (POSIX renames a running program's folder).
-# (Windows won't rename the folder of a running program: it needs a helper, still to do.)
+# Installs that update themselves: Linux's per-user install, a macOS .app in a folder of the
+# user's (both switch by renaming while the old version runs: POSIX allows it) and Windows'
+# per-user Inno Setup install (the staged version switches from outside: updatehandover.py).
 SELF_UPDATING_FORMATS = ("user", APP_BUNDLE)
+INSTALLER_FILES = (FORMAT_FILE, "unins[0-9][0-9][0-9].*")  # carried from an install to its updates
 
 
 def install_dir() -> Path | None:
@@ -104,15 +105,23 @@ def _stage(folder: Path, version: str, fill: Callable[[Path], object]) -> Path:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # nothing half-made is left behind
         raise
-    kind = install_format(folder) or "user"
-    if kind != APP_BUNDLE:  # the install keeps its format (a build carries none)
-        (partial / FORMAT_FILE).write_text(kind)
+    if install_format(folder) != APP_BUNDLE:  # (nothing is added to a sealed .app)
+        _carry_over_installer_files(folder, partial)
     os.rename(partial, staged)
     mark = staged_mark(folder)
     mark.with_suffix(".partial").write_text(json.dumps({"version": version}))
     os.replace(mark.with_suffix(".partial"), mark)  # complete: the next start applies it
     log.info("update %s staged in %s: it applies at the next start", version, staged)
     return staged
+
+
+def _carry_over_installer_files(folder: Path, staged: Path) -> None:
+    """What the installer put beside the bundle stays with the install: its format (a build carries
+    none) and Inno Setup's uninstaller, which Windows' "Apps" list runs from the install folder."""
+    for pattern in INSTALLER_FILES:
+        for path in folder.glob(pattern):
+            if path.is_file() and not (staged / path.name).exists():
+                shutil.copy2(path, staged / path.name)
 
 
 def extract_safely(archive: Path, folder: Path) -> None:
@@ -161,17 +170,24 @@ def apply_staged(folder: Path, executable_name: str | Path, passes_self_test: Ca
     version = staged_version(folder)
     if version is None:
         return "none"
-    staged, previous, failed = sibling(folder, ".next"), sibling(folder, ".previous"), sibling(folder, ".failed")
+    staged, previous = sibling(folder, ".next"), sibling(folder, ".previous")
     shutil.rmtree(previous, ignore_errors=True)
     os.rename(folder, previous)
     os.rename(staged, folder)
+    return self_test_or_roll_back(folder, version, folder / executable_name, passes_self_test)
+
+
+def self_test_or_roll_back(folder: Path, version: str, executable: Path, passes_self_test: Callable[[Path], bool]) -> str:
+    """The new version is in `folder`, the one before in <install>.previous: keep the new one if it
+    passes its self-test ("applied"), else put the one before back ("rolled-back")."""
     staged_mark(folder).unlink(missing_ok=True)
     log.info("update %s applied; checking it with its self-test", version)
-    if passes_self_test(folder / executable_name):
+    if passes_self_test(executable):
         return "applied"
+    failed = sibling(folder, ".failed")
     shutil.rmtree(failed, ignore_errors=True)
     os.rename(folder, failed)
-    os.rename(previous, folder)
+    os.rename(sibling(folder, ".previous"), folder)
     log.error("update %s failed its self-test: rolled back to the version before (the failed one is kept "
               "in %s)", version, failed)
     return "rolled-back"

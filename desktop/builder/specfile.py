@@ -19,6 +19,7 @@ PLAN_ENV = "DESKTOP_BUILD_PLAN"
 CODESIGN_ENV = "DESKTOP_CODESIGN_IDENTITY"
 TARGET_ARCH_ENV = "DESKTOP_TARGET_ARCH"
 RESOURCES = Path(__file__).resolve().parent / "resources"
+KIT_PARENT = Path(__file__).resolve().parent.parent.parent  # the folder holding the `desktop` package
 
 # Never used by a desktop app's shell: left out for a smaller bundle that starts faster.
 # Only an app with [tool.desktop.update] url needs these (desktop.updates imports them lazily).
@@ -93,7 +94,10 @@ class SpecInputs:
             hooksconfig = {"gi": {"icons": [], "themes": [], "languages": []}}
         return {
             "scripts": [str(RESOURCES / "launcher.py")],
-            "pathex": [str(root / "src"), str(root)],
+            # The kit's own folder too: installed editable (pip install -e), `desktop` is found
+            # through an import hook PyInstaller's analysis doesn't follow, and the bundle would
+            # start with "No module named 'desktop'".
+            "pathex": [str(root / "src"), str(root), str(KIT_PARENT)],
             "datas": datas,
             "hiddenimports": sorted(set(hidden)),
             "hookspath": [str(RESOURCES / "hooks")],

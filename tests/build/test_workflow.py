@@ -46,3 +46,11 @@ def test_windows_and_macos_jobs_have_what_they_need():
     assert "runner: macos-14" in text and "runner: macos-15-intel" in text
     assert "DESKTOP_TARGET_ARCH: ${{ matrix.arch }}" in text
     assert "DESKTOP_CODESIGN_IDENTITY=" in text and "--deep" not in text
+
+
+def test_windows_and_macos_run_the_signed_update_cycle():
+    """Their switch can't run here (Windows: the staged version switches from outside; macOS: the
+    .app): the CI jobs run the whole cycle on real installs (scripts/update_cycle.py)."""
+    text = WORKFLOWS[0].read_text()
+    windows, macos = text.split("\n  windows:", 1)[1].split("\n  macos:", 1)
+    assert "scripts\\update_cycle.py" in windows and "scripts/update_cycle.py" in macos

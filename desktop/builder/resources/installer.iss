@@ -79,8 +79,17 @@ Root: HKCU; Subkey: "Software\Classes\{#UrlScheme}\shell\open\command"; ValueTyp
 Filename: "{app}\{#AppName}.exe"; Description: "Start {#AppName}"; Flags: nowait postinstall skipifsilent
 
 [UninstallDelete]
-; Only what the installer itself put there; the user's data lives elsewhere and stays.
+; Program files only: the user's data lives elsewhere and stays. Signed updates replace the
+; install whole (files this uninstaller never saw) and keep the previous version, a staged one
+; or a failed one beside it: all of that goes too.
 Type: filesandordirs; Name: "{app}\_internal"
+Type: filesandordirs; Name: "{app}"
+Type: filesandordirs; Name: "{app}.previous"
+Type: filesandordirs; Name: "{app}.next"
+Type: filesandordirs; Name: "{app}.next-partial"
+Type: filesandordirs; Name: "{app}.incoming"
+Type: filesandordirs; Name: "{app}.failed"
+Type: files; Name: "{app}.next.json"
 
 [Code]
 // The window is drawn by Microsoft Edge WebView2, which Windows 10 and 11 normally include.
@@ -108,4 +117,12 @@ begin
            mbError, MB_OK);
     Result := False;
   end;
+end;
+
+// A per-user install updates itself (signed updates, when the app has an update URL): the app
+// reads this file to know it was installed here by this installer, for this user.
+procedure CurStepChanged(CurStep: TSetupStep);
+begin
+  if CurStep = ssPostInstall then
+    SaveStringToFile(ExpandConstant('{app}\desktop-install-format'), 'user', False);
 end;
