@@ -91,7 +91,7 @@ def run_app(kit: KitSettings, argv: list[str] | None = None) -> int:
             return run_flask_cli(kit, paths, options.app, options.flask)
         if options.check_updates:
             return check_updates_now(kit, paths)
-        if not options.self_test and apply_staged_update(options, log_file) == "handed-over":
+        if not options.self_test and apply_staged_update(kit, paths, options) == "handed-over":
             return 0  # the staged version switches the install once this process has gone, then starts
 
         from .app import run
@@ -131,10 +131,11 @@ def check_updates_now(kit: KitSettings, paths) -> int:
     return 1 if state == "error" else 0
 
 
-def apply_staged_update(options, log_file) -> str:
+def apply_staged_update(kit: KitSettings, paths, options) -> str:
     """At start: a staged update replaces this version if it passes its own self-test; then this
     process becomes the new version. If it fails, the old version is put back and starts.
     On Windows the staged version does the switch once this process is gone ("handed-over")."""
+    from .instance import InstanceLock
     from .updatehandover import discard_leftovers, hand_over_to_staged, switches_from_outside
     from .updateinstall import apply_staged, install_dir, self_test, staged_version
 
@@ -144,10 +145,15 @@ def apply_staged_update(options, log_file) -> str:
     discard_leftovers(folder)
     if staged_version(folder) is None:
         return "none"
+    running = InstanceLock(paths.data, kit.name)
+    if not running.acquire():  # a second launch (a file opened, a link): the running one applies it later
+        log.info("an update is staged; it applies when %s next starts on its own", kit.name)
+        return "none"
+    running.release()
     executable = Path(sys.executable).resolve().relative_to(folder)  # X, or Contents/MacOS/X in a .app
     data_args = ["--data-dir", options.data_dir] if options.data_dir else []
     if switches_from_outside():
-        hand_over_to_staged(folder, executable, sys.argv[1:], data_args, log_file)
+        hand_over_to_staged(folder, executable, sys.argv[1:], data_args, paths.log_file)
         return "handed-over"
     outcome = apply_staged(folder, executable, lambda exe: self_test(exe, data_args))
     if outcome == "applied":
