@@ -35,8 +35,11 @@ class ForkedProcess:
         threading.Thread(target=self._reap, name="app-process-reaper", daemon=True).start()
 
     def _reap(self) -> None:
-        _pid, status = os.waitpid(self.pid, 0)
-        self.returncode = os.waitstatus_to_exitcode(status)  # -N when killed by signal N, as Popen says
+        try:
+            _pid, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)  # -N when killed by signal N, as Popen says
+        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): gone, status unknown, as Popen says
+            self.returncode = 0
         self._exited.set()
 
     def poll(self) -> int | None:
@@ -65,7 +68,13 @@ def fork_app_process(child_main, handover_env: str, handover: int) -> ForkedProc
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:  # nothing buffered may be written twice
             stream.flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for read_end, write_end in pipes.values():
+            os.close(read_end)
+            os.close(write_end)
+        raise
     if pid == 0:
         _become_app_process(child_main, pipes, handover_env, handover)
     os.close(pipes[0][0])
