@@ -135,9 +135,7 @@ def apply_staged_update(kit: KitSettings, paths, options) -> str:
     """At start: a staged update replaces this version if it passes its own self-test; then this
     process becomes the new version. If it fails, the old version is put back and starts.
     On Windows the staged version does the switch once this process is gone ("handed-over")."""
-    from .instance import InstanceLock
-    from .updatehandover import discard_leftovers, hand_over_to_staged, switches_from_outside
-    from .updateinstall import apply_staged, install_dir, self_test, staged_version
+    from .updateinstall import apply_staged, discard_leftovers, install_dir, self_test, staged_version
 
     folder = install_dir()
     if folder is None:
@@ -145,6 +143,10 @@ def apply_staged_update(kit: KitSettings, paths, options) -> str:
     discard_leftovers(folder)
     if staged_version(folder) is None:
         return "none"
+    # Only with an update staged: the rest stays off every other start's path.
+    from .instance import InstanceLock
+    from .updatehandover import hand_over_to_staged, switches_from_outside
+
     running = InstanceLock(paths.data, kit.name)
     if not running.acquire():  # a second launch (a file opened, a link): the running one applies it later
         log.info("an update is staged; it applies when %s next starts on its own", kit.name)

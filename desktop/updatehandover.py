@@ -14,8 +14,9 @@ It hands over instead, before it starts anything:
 4. it starts whichever version is in `<install>` with the user's arguments, and exits.
 
 `<install>.next` can't be removed by the process running from it: the next start does that
-(`discard_leftovers`). Files the installer put into the install (its uninstaller, the install
-format) are carried over when the update is staged, so Windows' "Apps" list keeps working.
+(updateinstall.discard_leftovers). Files the installer put into the install (its uninstaller,
+the install format) are carried over when the update is staged, so Windows' "Apps" list keeps
+working.
 """
 
 from __future__ import annotations
@@ -106,13 +107,6 @@ def switch_from_outside(folder: Path, executable: Path, passes_self_test: Callab
         os.rename(previous, folder)
         raise
     return self_test_or_roll_back(folder, version, folder / executable, passes_self_test)
-
-
-def discard_leftovers(folder: Path) -> None:
-    """At start: a staged folder no mark names any more (the switch copied it, or it was dropped)."""
-    staged = sibling(folder, ".next")
-    if staged.is_dir() and staged_version(folder) is None and not sibling(folder, ".next-partial").exists():
-        shutil.rmtree(staged, ignore_errors=True)
 
 
 def _rename_when_free(source: Path, target: Path, seconds: float) -> None:

@@ -153,6 +153,14 @@ def staged_mark(folder: Path) -> Path:
     return sibling(folder, ".next.json")
 
 
+def discard_leftovers(folder: Path) -> None:
+    """At start: a staged folder no mark names any more (Windows' switch copied it from there, or
+    it was dropped); never one being filled."""
+    staged = sibling(folder, ".next")
+    if staged.is_dir() and staged_version(folder) is None and not sibling(folder, ".next-partial").exists():
+        shutil.rmtree(staged, ignore_errors=True)
+
+
 def staged_version(folder: Path) -> str | None:
     if not sibling(folder, ".next").is_dir():
         return None

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from desktop import updatehandover
-from desktop.updatehandover import discard_leftovers, finish_update, switch_from_outside
-from desktop.updateinstall import FORMAT_FILE, sibling, stage, staged_mark, staged_version
+from desktop.updatehandover import finish_update, switch_from_outside
+from desktop.updateinstall import FORMAT_FILE, discard_leftovers, sibling, stage, staged_mark, staged_version
 from tests.desktop.test_updateinstall import archive_of, install
 
 EXE = Path("notes")
