@@ -88,6 +88,7 @@ def _run_with_app_process(kit: KitSettings, paths: AppPaths, options: Options, l
     window = None
     if use_window:
         window = NativeWindow(kit, server.entry_url, base_url=server.url, storage_path=paths.webview_storage,
+                              icon_cache=paths.icons,
                               state_file=None if options.self_test else paths.window_state_file, kiosk=kiosk,
                               log_folder=paths.logs)
         if window.kiosk is not None:

@@ -107,9 +107,10 @@ def spawn_child(*, fork: bool = False) -> tuple[subprocess.Popen, socket.socket 
         ours, theirs = socket.socketpair()
     try:
         if fork and not hasattr(socket.socket, "share"):
-            from .forkedprocess import can_fork, fork_app_process
+            from .forkedprocess import can_fork, fork_app_process, import_shared_modules
 
             if can_fork():
+                import_shared_modules()
                 return fork_app_process(_forked_main, HANDOVER_ENV, theirs.fileno()), ours
         command, extra_path = child_command()
         process = subprocess.Popen(

@@ -63,6 +63,11 @@ class AppPaths:
         return self.webview_storage.parent / "webview-port"
 
     @property
+    def icons(self) -> Path:
+        """The app's icon at the sizes the desktop shows it, made from the project's one image."""
+        return self.cache / "icons"
+
+    @property
     def compiled_templates(self) -> Path:
         """The app's templates compiled to Python, kept between launches (see warmup.py)."""
         return self.cache / "templates"

@@ -32,12 +32,14 @@ class NativeWindow(PageControl):
 
     def __init__(self, kit: KitSettings, url: str, *, storage_path: Path, base_url: str | None = None,
                  state_file: Path | None = None, kiosk: KioskConfig | None = None,
-                 log_folder: Path | None = None) -> None:
+                 log_folder: Path | None = None, icon_cache: Path | None = None) -> None:
         self.kit = kit
         self.log_folder = log_folder  # Help > Open the log folder
         self.url = url  # the first page: the session link
         self.base_url = base_url or url  # the app's origin, with a trailing slash
         self.storage_path = storage_path
+        self.icon_cache = icon_cache if icon_cache is not None else storage_path / "icons"  # none named: with the web storage
+        self._icon: str | None = None  # the window's and the tray's, once the window is made
         self.state_file = state_file  # None: open at the default size and remember nothing
         self.kiosk = kiosk if kiosk is not None and kiosk.enabled else None
         self.navigation = NavigationPolicy(self.base_url, kiosk=self.kiosk is not None)
@@ -121,7 +123,7 @@ class NativeWindow(PageControl):
         ) if remember else None
         self._window.events.loaded += self._on_loaded
         self._window.events.closed += self.closed.set
-        icon = self.kit.icon_path()
+        self._icon = platform.window_icon(self.kit.icon_path(), self.icon_cache)
         self.storage_path.mkdir(parents=True, exist_ok=True)
         log.debug("starting the GUI loop (%s)", platform.GUI)
         def started(window: NativeWindow) -> None:
@@ -140,7 +142,7 @@ class NativeWindow(PageControl):
                 gui=platform.GUI,
                 private_mode=False,  # keep web storage, but in our own folder:
                 storage_path=str(self.storage_path),
-                icon=platform.window_icon(icon),
+                icon=self._icon,
                 menu=menu,
             )
         except webview.WebViewException as exc:
@@ -153,7 +155,8 @@ class NativeWindow(PageControl):
         """The tray icon, once the first page has loaded: it never competes with the start."""
         if self.wait_loaded(TRAY_AFTER_LOAD_TIMEOUT):
             self._tray_shown = platforms.current().install_tray(
-                self._window, app_id=self.kit.app_id, title=self.kit.window.title, icon=self.kit.icon_path(),
+                self._window, app_id=self.kit.app_id, title=self.kit.window.title,
+                icon=Path(self._icon) if self._icon else None,
                 items=self.tray.menu(self.kit.name), on_item=MenuCommands(self, self.kit, self.log_folder))
 
     def _on_closing(self) -> bool:

@@ -21,7 +21,8 @@ Each backend module provides:
     watch_kiosk_input(...)   kiosk mode: block close/reload keys, catch the exit keys, report activity
     watch_close_keys(w, f)   outside kiosk mode: the usual close keys (Ctrl+Q, Ctrl+W) call f
     follow_page_title(w)     keep the title bar on the page's title as it changes
-    window_icon(path)        the icon file pywebview may be given here (None: leave it to the bundle)
+    window_icon(path, cache) the icon file pywebview and the tray may be given here, made fit in the
+                             cache folder if need be (None: leave it to the bundle)
     has_display()            whether a native window can be shown at all
     show_error_dialog(t, m)  show a modal native error message; return False if it could not
     try_lock(fd)             take an exclusive lock on an open file without waiting (released on death)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
 from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, web_view, window_is_active  # noqa: F401 - part of the backend interface
+from .gtk_icon import sized_icon
 from .gtk_tray import install_tray  # noqa: F401 - part of the backend interface
 
 import logging
@@ -41,9 +42,9 @@ def on_terminate(callback) -> None:
     """GTK's loop returns when the session ends the app: the usual shutdown runs."""
 
 
-def window_icon(path: Path | None) -> str | None:
-    """GTK takes the PNG itself."""
-    return str(path) if path else None
+def window_icon(path: Path | None, cache: Path) -> str | None:
+    """GTK takes the PNG itself, at the size it shows it (see gtk_icon.py)."""
+    return str(sized_icon(path, cache)) if path else None
 
 
 def set_app_identity(app_id: str) -> None:

@@ -34,7 +34,7 @@ def follow_page_title(window) -> None:
     """The title is copied from the page at each load (window.py); later changes are not followed here yet."""
 
 
-def window_icon(path: Path | None) -> str | None:
+def window_icon(path: Path | None, cache: Path) -> str | None:
     """The Dock shows the .app's own .icns; a window icon means nothing on macOS."""
     return None
 

@@ -34,7 +34,7 @@ def follow_page_title(window) -> None:
     """The title is copied from the page at each load (window.py); later changes are not followed here yet."""
 
 
-def window_icon(path: Path | None) -> str | None:
+def window_icon(path: Path | None, cache: Path) -> str | None:
     """WinForms loads the icon with System.Drawing.Icon, which throws for anything but an .ico,
     inside the window's thread: no window at all. The bundle's .exe carries the .ico already."""
     return str(path) if path is not None and path.suffix.lower() == ".ico" else None

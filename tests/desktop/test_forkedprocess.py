@@ -76,3 +76,29 @@ def test_an_app_process_that_raises_says_why_on_its_stderr_and_exits_1():
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "1 RuntimeError: the app's import failed"
+
+
+def test_the_modules_both_processes_import_are_loaded_once_before_the_fork_and_start_no_thread():
+    """Imported by the window process, shared with the app process (memory, issue 16): they must
+    leave the process as safe to fork as it was, and be the standard library's own."""
+    script = textwrap.dedent("""
+        import json, os, sys
+        from desktop.forkedprocess import SHARED_MODULES, can_fork, fork_app_process, import_shared_modules
+
+        import_shared_modules()
+        still_safe = can_fork()
+
+        def child():
+            os.write(1, json.dumps([name for name in SHARED_MODULES if name not in sys.modules]).encode())
+            return 0
+
+        process = fork_app_process(child, "HANDOVER_FD", 7)
+        print(json.dumps({"can_fork": still_safe, "missing_in_child": json.loads(process.stdout.read()),
+                          "code": process.wait(30)}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"can_fork": True, "missing_in_child": [], "code": 0}
+    from desktop.forkedprocess import SHARED_MODULES
+
+    assert {name.partition(".")[0] for name in SHARED_MODULES} <= sys.stdlib_module_names

@@ -9,11 +9,11 @@ from desktop.platforms import fallback, linux, macos, windows
 
 def test_the_window_icon_is_a_format_each_toolkit_can_load(tmp_path):
     """WinForms throws on a PNG inside the window's thread (issue 14, item 1): no window at all."""
-    png, ico = tmp_path / "icon.png", tmp_path / "app.ico"
-    assert linux.window_icon(png) == str(png)
-    assert windows.window_icon(png) is None and windows.window_icon(ico) == str(ico)
-    assert macos.window_icon(png) is None and fallback.window_icon(png) is None
-    assert all(backend.window_icon(None) is None for backend in (linux, windows, macos, fallback))
+    png, ico, cache = tmp_path / "icon.png", tmp_path / "app.ico", tmp_path / "cache"
+    assert linux.window_icon(png, cache) == str(png)  # not an image GTK can read: as it is
+    assert windows.window_icon(png, cache) is None and windows.window_icon(ico, cache) == str(ico)
+    assert macos.window_icon(png, cache) is None and fallback.window_icon(png, cache) is None
+    assert all(backend.window_icon(None, cache) is None for backend in (linux, windows, macos, fallback))
 
 
 def test_every_backend_offers_the_same_interface():
