@@ -4,7 +4,9 @@ process imports anything of its own (or knows which app it runs).
 The app process (Flask, the ORM, the app) is the last part of a launch to be ready, so every
 millisecond before it starts is a millisecond on the launch. This module is the one the entry
 points import first: it uses only the lightest parts of the standard library, and the rest of the
-process model (appprocess.py) is imported later.
+process model (appprocess.py) is imported later. Where the app process is forked (Linux), the
+standard-library modules both processes need are imported just before (forkedprocess.py): the
+app process then has that much less to import, and the two share those pages.
 
 The listening socket is handed over once the window process has bound it (it binds the port the
 app's pages came from last time, so their web storage stays theirs): on POSIX over a socket pair

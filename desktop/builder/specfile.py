@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,11 @@ class SpecInputs:
             "hookspath": [str(RESOURCES / "hooks")],
             "excludes": excludes,
             "hooksconfig": hooksconfig,
-            "noarchive": False,
+            # Linux folder bundles: the modules as .pyc files, imported by Python's own path finder,
+            # not from the zlib-compressed PYZ archive through PyInstaller's importer (the app
+            # process imports ~600 modules before it serves: ~40 ms sooner here). Not for a one-file
+            # build (each file would be unpacked at every start), nor yet where it wasn't measured.
+            "noarchive": sys.platform.startswith("linux") and not self.onefile,
         }
 
     @staticmethod
@@ -115,15 +120,22 @@ class SpecInputs:
     @staticmethod
     def exe_kwargs() -> dict:
         """macOS: signing under the hardened runtime, with the entitlements a Python app needs
-        there (resources/entitlements.plist), and the target architecture; nothing elsewhere."""
+        there (resources/entitlements.plist), and the target architecture; Linux: stripped."""
         if sys.platform != "darwin":
-            return {}
+            return SpecInputs.collect_kwargs()
         identity = os.environ.get(CODESIGN_ENV) or None
         return {
             "codesign_identity": identity,
             "entitlements_file": str(RESOURCES / "entitlements.plist") if identity else None,
             "target_arch": os.environ.get(TARGET_ARCH_ENV) or None,
         }
+
+    @staticmethod
+    def collect_kwargs() -> dict:
+        """Linux: the executable and libraries stripped of their symbol tables, which nothing reads
+        at run time (a Python built by pyenv or from source carries ~17 MB of them in libpython
+        alone; a third of the bundle's size). Only where binutils' `strip` is installed."""
+        return {"strip": True} if sys.platform.startswith("linux") and shutil.which("strip") else {}
 
     def info_plist(self) -> dict:
         """macOS: the .app's Info.plist entries."""

@@ -47,6 +47,8 @@ def test_build_shows_progress_and_leaves_the_source_tree_alone(build_output, bun
     for stage in ("analysing the app's imports", "assembling the bundle folder", "Built "):
         assert stage in output
     assert (bundle / "Inkwell").is_file() and os.access(bundle / "Inkwell", os.X_OK)
+    # Modules as files, imported by Python's own finder (faster than PyInstaller's archive: issue 16).
+    assert (bundle / "_internal" / "desktop" / "earlystart.pyc").is_file()
     assert new_files == set()  # work and output folders are ignored ones, not build/
 
 

@@ -231,8 +231,19 @@ def test_macos_builds_are_signed_by_pyinstaller_with_the_entitlements(monkeypatc
     entitlements = plistlib.loads(Path(kwargs["entitlements_file"]).read_bytes())
     assert kwargs["codesign_identity"] == "Developer ID Application: Ana (TEAM1)"
     assert entitlements["com.apple.security.cs.disable-library-validation"] is True
+    monkeypatch.setattr(specfile.sys, "platform", "win32")
+    assert specfile.SpecInputs.exe_kwargs() == {} == specfile.SpecInputs.collect_kwargs()
+
+
+def test_linux_bundles_are_stripped_where_binutils_is_installed(monkeypatch):
+    """Issue 16: a third of the bundle was symbol tables, which nothing reads at run time."""
+    from desktop.builder import specfile
+
     monkeypatch.setattr(specfile.sys, "platform", "linux")
-    assert specfile.SpecInputs.exe_kwargs() == {}
+    monkeypatch.setattr(specfile.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert specfile.SpecInputs.exe_kwargs() == {"strip": True} == specfile.SpecInputs.collect_kwargs()
+    monkeypatch.setattr(specfile.shutil, "which", lambda name: None)  # no binutils: built as before
+    assert specfile.SpecInputs.collect_kwargs() == {}
 
 
 def test_the_windows_installer_stays_per_user_and_replaces_old_files():
