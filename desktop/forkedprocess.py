@@ -29,12 +29,13 @@ import threading
 # app process imports too (Flask, Werkzeug, the kit's serving half), with what they import: found
 # by comparing the two processes' sys.modules in a launch. None starts a thread or opens a file
 # at import, so the process is as safe to fork after them as before. One that isn't there (a
-# Python built without ssl or sqlite3) is left to whoever needs it to say so.
+# Python built without ssl or sqlite3) is left to whoever needs it to say so. encodings.idna: what
+# socket.getaddrinfo looks up for any host name (Werkzeug's server, the window's health checks).
 SHARED_MODULES = (
-    "asyncio", "concurrent.futures", "dataclasses", "email.parser", "email.utils", "gettext", "http.server",
-    "inspect", "ipaddress", "json", "logging.handlers", "mimetypes", "pathlib", "pickle", "pkgutil", "platform",
-    "queue", "secrets", "shlex", "sqlite3", "ssl", "tarfile", "tempfile", "textwrap", "tokenize", "tomllib",
-    "typing", "unicodedata", "urllib.parse", "uuid",
+    "asyncio", "concurrent.futures", "dataclasses", "email.parser", "email.utils", "encodings.idna", "gettext",
+    "http.server", "inspect", "ipaddress", "json", "logging.handlers", "mimetypes", "pathlib", "pickle", "pkgutil",
+    "platform", "queue", "secrets", "shlex", "sqlite3", "ssl", "tarfile", "tempfile", "textwrap", "tokenize",
+    "tomllib", "typing", "unicodedata", "urllib.parse", "uuid",
 )
 
 
