@@ -1,7 +1,7 @@
 """Talking to the page shown in the window: scripts, navigation, and the flush before it goes.
 
 NativeWindow (window.py) is a PageControl: it provides `_window` (pywebview's window), `loaded`,
-`closed`, `base_url` and `navigation`.
+`closed`, `base_url`, `navigation` and `keys_sent()`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 # what the user typed: the shell calls its `window.desktopFlush()` (which may return a Promise)
 # and waits for it, up to FLUSH_SECONDS. A page without one closes at once. No "Leave page?".
 FLUSH_SECONDS = 3.0
+KEYS_LAND_SECONDS = 1.0  # part of FLUSH_SECONDS: keys typed just before, still on their way to the page
+KEY_COUNTER = "__desktopKeys"  # the page's count of the key presses it received (platforms/gtk_input.py)
 FLUSH_JS = (
     "window.__desktopFlushed = false;"
     "Promise.resolve(typeof window.desktopFlush === 'function' ? window.desktopFlush() : null)"
@@ -47,14 +49,33 @@ class PageControl:
         """Ask the page to save what the user typed (`window.desktopFlush()`) and wait for it."""
         timeout = FLUSH_SECONDS if timeout is None else timeout
         started = time.monotonic()
+        self._wait_for_typed_keys(KEYS_LAND_SECONDS)
         self.run_js(FLUSH_JS)
-        done = self.wait_for_js("window.__desktopFlushed === true", timeout=timeout, interval=0.01)
+        left = max(0.0, timeout - (time.monotonic() - started))
+        done = self.wait_for_js("window.__desktopFlushed === true", timeout=left, interval=0.01)
         elapsed = (time.monotonic() - started) * 1000
         if done:
             log.info("the page saved its edits in %.0f ms before closing", elapsed)
         else:
             log.warning("the page did not finish saving within %.1f s: closing anyway", timeout)
         return done
+
+    def keys_sent(self) -> int | None:
+        """How many key presses the window has passed to the page shown (None: not counted)."""
+        return None
+
+    def _wait_for_typed_keys(self, timeout: float) -> None:
+        """Until the page has had every key the window passed it (see platforms/gtk_input.py): the
+        flush must not overtake keys still on their way. Pages that don't count go on at once."""
+        sent = self.keys_sent()
+        if not sent:
+            return
+        waited = time.monotonic()
+        landed = self.wait_for_js(f"!(window.{KEY_COUNTER} < {sent})", timeout=timeout, interval=0.01)
+        log.debug("keys typed on this page: %d, all there after %.0f ms", sent, (time.monotonic() - waited) * 1000)
+        if not landed:
+            log.warning("the page had had %s of the %d keys typed after %.1f s: saving anyway",
+                        self.run_js(f"String(window.{KEY_COUNTER})"), sent, timeout)
 
     def wait_loaded(self, timeout: float) -> bool:
         """Wait until the page has loaded (True), or until the window closed or `timeout` passed (False).

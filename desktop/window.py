@@ -133,6 +133,7 @@ class NativeWindow(PageControl):
             if on_started is not None:
                 on_started(window)
 
+        platform.count_keys(self._window)  # the flush before closing waits for every key typed
         menu = platform.install_menu_bar(self._window, self.menus, MenuCommands(self, self.kit, self.log_folder)) \
             if self.menus else []
         try:
@@ -172,6 +173,9 @@ class NativeWindow(PageControl):
             self._flushing = True
             threading.Thread(target=self._flush_then_close, name="window-flush", daemon=True).start()
         return False
+
+    def keys_sent(self) -> int | None:
+        return platforms.current().keys_sent(self._window) if self._window is not None else None
 
     def _flush_then_close(self) -> None:
         try:

@@ -21,6 +21,8 @@ Each backend module provides:
     watch_kiosk_input(...)   kiosk mode: block close/reload keys, catch the exit keys, report activity
     watch_close_keys(w, f)   outside kiosk mode: the usual close keys (Ctrl+Q, Ctrl+W) call f
     follow_page_title(w)     keep the title bar on the page's title as it changes
+    count_keys(w)            count the key presses the window passes to its page, and the page too
+    keys_sent(w)             how many it passed to the page shown (None: not counted here)
     window_icon(path, cache) the icon file pywebview and the tray may be given here, made fit in the
                              cache folder if need be (None: leave it to the bundle)
     has_display()            whether a native window can be shown at all

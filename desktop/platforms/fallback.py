@@ -15,6 +15,14 @@ def watch_close_keys(window, on_close) -> None:
     """The system's own keys close the window here (Cmd+Q, Alt+F4), through pywebview's closing event."""
 
 
+def count_keys(window) -> None:
+    """Not counted here: the flush runs at once (see gtk_input.py for why Linux counts)."""
+
+
+def keys_sent(window) -> int | None:
+    return None
+
+
 def follow_page_title(window) -> None:
     """The title is copied from the page at each load (window.py); later changes are not followed here yet."""
 

@@ -43,6 +43,9 @@ def test_typing_survives_closing_the_window_at_once(close_with, display_env, tmp
             keys("key", "ctrl+q")
         code, _, err = wait_for_exit(proc, timeout=15)
     assert code == 0, err
-    wait_for(lambda: bodies(data) == [TYPED], timeout=5)
+    try:
+        wait_for(lambda: bodies(data) == [TYPED], timeout=5)
+    except AssertionError:
+        raise AssertionError(f"saved {bodies(data)!r}, typed {TYPED!r}") from None
     log = (data / "logs" / "app.log").read_text()
     assert "the page saved its edits" in log and " ERROR " not in log
