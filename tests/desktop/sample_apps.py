@@ -224,6 +224,7 @@ def create_notepad_app():
                 "  catch (err) { dirty = true; state.textContent = 'not saved'; } }"
                 "box.addEventListener('input', () => { dirty = true; clearTimeout(timer); timer = setTimeout(save, 150); });"
                 "window.addEventListener('desktop:app-restarted', () => { if (dirty) { save(); } });"
+                "window.desktopFlush = () => (dirty ? save() : null);"  # the shell's hook before closing
                 "</script>")
 
     @app.post("/save")

@@ -1,0 +1,34 @@
+"""Linux: the flush before closing waits for every key typed (desktop/platforms/gtk_input.py)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import pytest
+
+from tests.desktop.test_hosted_project import make_project, project_env
+from tests.desktop.test_appprocess import keys
+from tests.support.processes import running, wait_for_exit
+from tests.support.screen import wait_for_window
+
+pytestmark = pytest.mark.gui
+TYPED = "every word typed before the window closed is in the file, the last ones too"
+
+
+def test_keys_typed_right_before_closing_reach_the_page_before_it_saves(display_env, tmp_path, home):
+    """WebKit hands the page one key at a time and runs a script at once: without the wait the
+    flush overtook the last keys of a burst (found by Inkwell's typing test under load)."""
+    project = make_project(tmp_path / "notepad", "Notepad", "sample_apps:create_notepad_app")
+    data = tmp_path / "d"
+    command = [sys.executable, "-m", "desktop", "run", "--data-dir", str(data), "--log-level", "DEBUG"]
+    with running(command, env=project_env(display_env, home), cwd=project) as shell:
+        wait_for_window(display_env, "Notepad", timeout=60)
+        keys(display_env, "mousemove", "400", "300", "click", "1")
+        keys(display_env, "type", "--delay", "1", TYPED)
+        shell.send_signal(signal.SIGTERM)  # at once: well inside the page's own 150 ms save delay
+        code, _, err = wait_for_exit(shell, timeout=15)
+    assert code == 0, err
+    assert (data / "data" / "note.txt").read_text() == TYPED
+    log = (data / "logs" / "app.log").read_text()
+    assert f"keys typed on this page: {len(TYPED)}" in log  # one press a character, counted once each
