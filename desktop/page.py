@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 # what the user typed: the shell calls its `window.desktopFlush()` (which may return a Promise)
 # and waits for it, up to FLUSH_SECONDS. A page without one closes at once. No "Leave page?".
 FLUSH_SECONDS = 3.0
-KEYS_LAND_SECONDS = 1.0  # part of FLUSH_SECONDS: keys typed just before, still on their way to the page
+# Keys typed just before, still on their way to the page: waited for while they keep coming (a
+# busy machine hands them over a few per 100 ms), but no longer than FLUSH_SECONDS less the time
+# the save itself is left.
+KEYS_STALL_SECONDS = 0.5
+SAVE_SECONDS = 1.0
 KEY_COUNTER = "__desktopKeys"  # the page's count of the key presses it received (platforms/gtk_input.py)
 FLUSH_JS = (
     "window.__desktopFlushed = false;"
@@ -49,7 +53,7 @@ class PageControl:
         """Ask the page to save what the user typed (`window.desktopFlush()`) and wait for it."""
         timeout = FLUSH_SECONDS if timeout is None else timeout
         started = time.monotonic()
-        self._wait_for_typed_keys(KEYS_LAND_SECONDS)
+        self._wait_for_typed_keys(deadline=started + max(0.0, timeout - SAVE_SECONDS))
         self.run_js(FLUSH_JS)
         left = max(0.0, timeout - (time.monotonic() - started))
         done = self.wait_for_js("window.__desktopFlushed === true", timeout=left, interval=0.01)
@@ -64,18 +68,33 @@ class PageControl:
         """How many key presses the window has passed to the page shown (None: not counted)."""
         return None
 
-    def _wait_for_typed_keys(self, timeout: float) -> None:
+    def _wait_for_typed_keys(self, deadline: float) -> None:
         """Until the page has had every key the window passed it (see platforms/gtk_input.py): the
         flush must not overtake keys still on their way. Pages that don't count go on at once."""
         sent = self.keys_sent()
         if not sent:
             return
-        waited = time.monotonic()
-        landed = self.wait_for_js(f"!(window.{KEY_COUNTER} < {sent})", timeout=timeout, interval=0.01)
-        log.debug("keys typed on this page: %d, all there after %.0f ms", sent, (time.monotonic() - waited) * 1000)
-        if not landed:
-            log.warning("the page had had %s of the %d keys typed after %.1f s: saving anyway",
-                        self.run_js(f"String(window.{KEY_COUNTER})"), sent, timeout)
+        waited = progress = time.monotonic()
+        received = -1
+        while True:
+            landed = self._keys_received()
+            now = time.monotonic()
+            if landed is None or landed >= sent:
+                log.debug("keys typed on this page: %d, all there after %.0f ms", sent, (now - waited) * 1000)
+                return
+            if landed > received:
+                received, progress = landed, now
+            if now - progress > KEYS_STALL_SECONDS or now > deadline:
+                log.warning("the page had had %d of the %d keys typed after %.1f s: saving anyway",
+                            landed, sent, now - waited)
+                return
+            if self.closed.wait(0.01):
+                return
+
+    def _keys_received(self) -> int | None:
+        """The page's own count of the key presses it received (None: it doesn't count)."""
+        value = str(self.run_js(f"String(window.{KEY_COUNTER})"))
+        return int(value) if value.isdigit() else None
 
     def wait_loaded(self, timeout: float) -> bool:
         """Wait until the page has loaded (True), or until the window closed or `timeout` passed (False).
