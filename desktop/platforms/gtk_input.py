@@ -10,52 +10,57 @@ received; the flush first waits until the page has had them all.
 
 from __future__ import annotations
 
-from collections import deque
-
 from ..page import KEY_COUNTER
 
+# Counted: the keys that type. Modifier keys and shortcuts (with Ctrl, Alt or Super) are left out
+# on both sides: one the page doesn't handle comes back through GTK (for the window's own
+# shortcuts) and would be counted twice here. Another key counted twice that way (Escape, F1)
+# only makes the wait last until it stalls (KEYS_STALL_SECONDS); a key counted once too few would
+# let the save go before the last one, so nothing else is left out.
+MODIFIER_KEYS = ("Shift", "Control", "Alt", "AltGraph", "Meta", "Super", "Hyper", "OS", "Fn", "CapsLock",
+                 "NumLock", "ScrollLock")
 COUNT_KEYS_JS = (
-    f"window.{KEY_COUNTER} = 0;"
-    f"window.addEventListener('keydown', function () {{ window.{KEY_COUNTER} += 1; }}, true);"
+    f"if (window.{KEY_COUNTER} === undefined) {{ window.{KEY_COUNTER} = 0;"
+    f"  const modifiers = {list(MODIFIER_KEYS)!r};"
+    f"  window.addEventListener('keydown', function (event) {{"
+    f"    if (!(modifiers.includes(event.key) || event.ctrlKey || event.altKey || event.metaKey)) {{"
+    f"      window.{KEY_COUNTER} += 1; }} }}, true); }}"
 )
 
 
 def count_keys(window) -> None:
     """Start counting, on both sides, the key presses `window`'s web view passes to its page."""
-    from gi.repository import GLib, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
+    from gi.repository import WebKit2  # pywebview's GTK backend has required WebKit2 4.1
 
-    from .gtk_menus import web_view
+    from .gtk_menus import when_web_view
+
+    from gi.repository import Gdk
 
     counted = window.__dict__.setdefault("_desktop_keys_sent", [None])
-    # A key the page didn't handle comes back through GTK (for the window's own shortcuts) as
-    # the same event: the same time and key, counted once.
-    recent: deque = deque(maxlen=64)
+    shortcut = Gdk.ModifierType.CONTROL_MASK | Gdk.ModifierType.MOD1_MASK | Gdk.ModifierType.SUPER_MASK \
+        | Gdk.ModifierType.META_MASK
 
     def on_key(_view, event) -> bool:
-        press = (event.time, event.hardware_keycode)
-        if counted[0] is not None and press not in recent:
+        if counted[0] is not None and not event.is_modifier and not event.state & shortcut:
             counted[0] += 1
-        recent.append(press)
         return False  # WebKit handles the key as usual
 
     def on_load_changed(_view, event) -> None:
         if event == WebKit2.LoadEvent.COMMITTED:  # a new page: its own count starts at 0 too
             counted[0] = 0
 
-    def connect() -> bool:
-        native_window = window.native
-        if native_window is None:
-            return True  # not made yet: try again on the next tick
-        view = web_view(native_window)
-        if view is not None:
-            view.get_user_content_manager().add_script(WebKit2.UserScript.new(
-                COUNT_KEYS_JS, WebKit2.UserContentInjectedFrames.TOP_FRAME,
-                WebKit2.UserScriptInjectionTime.START, None, None))
-            view.connect("key-press-event", on_key)
-            view.connect("load-changed", on_load_changed)
-        return False
+    def connect(_native_window, view) -> None:
+        view.get_user_content_manager().add_script(WebKit2.UserScript.new(
+            COUNT_KEYS_JS, WebKit2.UserContentInjectedFrames.TOP_FRAME,
+            WebKit2.UserScriptInjectionTime.START, None, None))  # every page from now on
+        view.connect("key-press-event", on_key)
+        view.connect("load-changed", on_load_changed)
+        # The page already shown (the first one, often) counts from now on, as this side does: a
+        # key it gets before the script runs is one more on its side, which only ends a wait sooner.
+        counted[0] = 0
+        view.evaluate_javascript(COUNT_KEYS_JS, -1, None, None, None, None, None)
 
-    GLib.timeout_add(20, connect)
+    when_web_view(window, connect, every_ms=20)
 
 
 def keys_sent(window) -> int | None:

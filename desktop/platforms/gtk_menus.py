@@ -94,6 +94,23 @@ def perform_role(window, role: str) -> bool:
     return True
 
 
+def when_web_view(window, use, *, every_ms: int = 50) -> None:
+    """Once pywebview's `window` has made its Gtk window, call `use(native_window, view)` on the GUI
+    loop with the WebKit2.WebView inside it (not at all if it has none)."""
+    from gi.repository import GLib
+
+    def look() -> bool:
+        native_window = window.native
+        if native_window is None:
+            return True  # not made yet: look again on the next tick
+        view = web_view(native_window)
+        if view is not None:
+            use(native_window, view)
+        return False
+
+    GLib.timeout_add(every_ms, look)
+
+
 def web_view(native_window):
     """The WebKit2.WebView inside pywebview's Gtk window, or None."""
     from gi.repository import Gtk, WebKit2

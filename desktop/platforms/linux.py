@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lock  # noqa: F401 - part of the backend interface
-from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, web_view, window_is_active  # noqa: F401 - part of the backend interface
+from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, web_view, when_web_view, window_is_active  # noqa: F401 - part of the backend interface
 from .gtk_icon import sized_icon
 from .gtk_input import count_keys, keys_sent  # noqa: F401 - part of the backend interface
 from .gtk_tray import install_tray  # noqa: F401 - part of the backend interface
@@ -191,7 +191,7 @@ def watch_close_keys(window, on_close: Callable[[], None]) -> None:
 def follow_page_title(window) -> None:
     """The title bar follows the page's title as it changes (a new note named by its first save,
     an unread count), not only at each load; and no tooltip outlives the page that showed it."""
-    from gi.repository import GLib, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
+    from gi.repository import WebKit2  # pywebview's GTK backend has required WebKit2 4.1
 
     def on_load_changed(view, event) -> None:
         # WebKitGTK (GTK 3) keeps the last tooltip's text until the pointer crosses another
@@ -200,17 +200,11 @@ def follow_page_title(window) -> None:
         if event == WebKit2.LoadEvent.COMMITTED:
             view.set_has_tooltip(False)
 
-    def connect() -> bool:
-        native_window = window.native
-        if native_window is None:
-            return True  # not made yet: try again on the next tick
-        view = web_view(native_window)
-        if view is not None:
-            view.connect("notify::title", lambda view, _spec: _show_title(native_window, view.get_title()))
-            view.connect("load-changed", on_load_changed)
-        return False
+    def connect(native_window, view) -> None:
+        view.connect("notify::title", lambda view, _spec: _show_title(native_window, view.get_title()))
+        view.connect("load-changed", on_load_changed)
 
-    GLib.timeout_add(50, connect)
+    when_web_view(window, connect)
 
 
 def _show_title(native_window, title: str | None) -> None:
