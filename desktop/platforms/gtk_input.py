@@ -30,11 +30,9 @@ COUNT_KEYS_JS = (
 
 def count_keys(window) -> None:
     """Start counting, on both sides, the key presses `window`'s web view passes to its page."""
-    from gi.repository import WebKit2  # pywebview's GTK backend has required WebKit2 4.1
+    from gi.repository import Gdk, WebKit2  # pywebview's GTK backend has required WebKit2 4.1
 
     from .gtk_menus import when_web_view
-
-    from gi.repository import Gdk
 
     counted = window.__dict__.setdefault("_desktop_keys_sent", [None])
     shortcut = Gdk.ModifierType.CONTROL_MASK | Gdk.ModifierType.MOD1_MASK | Gdk.ModifierType.SUPER_MASK \
@@ -55,8 +53,8 @@ def count_keys(window) -> None:
             WebKit2.UserScriptInjectionTime.START, None, None))  # every page from now on
         view.connect("key-press-event", on_key)
         view.connect("load-changed", on_load_changed)
-        # The page already shown (the first one, often) counts from now on, as this side does: a
-        # key it gets before the script runs is one more on its side, which only ends a wait sooner.
+        # The page already shown (the first one, often) counts from now on, as this side does.
+        # Only a key already on its way as the window is set up would count on its side alone.
         counted[0] = 0
         view.evaluate_javascript(COUNT_KEYS_JS, -1, None, None, None, None, None)
 
@@ -64,6 +62,5 @@ def count_keys(window) -> None:
 
 
 def keys_sent(window) -> int | None:
-    """How many key presses the web view has passed to the page shown (None: not counted, such as
-    on a page that began before counting did)."""
+    """How many typing keys the web view has passed to the page shown (None: not counting yet)."""
     return window.__dict__.get("_desktop_keys_sent", [None])[0]
