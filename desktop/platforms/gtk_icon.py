@@ -31,14 +31,14 @@ def sized_icon(source: Path, cache: Path, size: int = SIZE) -> Path:
     except (ImportError, ValueError):
         return source
     try:
-        image_format, width, height = GdkPixbuf.Pixbuf.get_file_info(str(source))  # reads the header only
-        if image_format is None or max(width, height) <= size:
-            return source
         stat = source.stat()
         key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
         target = cache / f"{PREFIX}{size}-{key}.png"
-        if target.is_file():
+        if target.is_file():  # every launch after the first: two stats, the image isn't opened
             return target
+        image_format, width, height = GdkPixbuf.Pixbuf.get_file_info(str(source))  # reads the header only
+        if image_format is None or max(width, height) <= size:
+            return source
         cache.mkdir(parents=True, exist_ok=True)
         pixbuf = GdkPixbuf.Pixbuf.new_from_file_at_size(str(source), size, size)  # keeps the aspect ratio
         partial = cache / f"{target.name}.{os.getpid()}.partial"  # two launches at once each write their own
