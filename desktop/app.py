@@ -142,7 +142,8 @@ def _kiosk_flask_config(kit: KitSettings, kiosk: KioskConfig, paths: AppPaths) -
         raise UsageError(f"kiosk mode needs an exit PIN: set one with `{kit.slug} --set-kiosk-pin` (it is kept "
                          f"hashed in {paths.config_file}, where the app's own pages can't change it)")
     hidden = [path for path in kit.kiosk_hidden if path not in kiosk.allow]
-    return {"DESKTOP_KIOSK": True, "DESKTOP_KIOSK_HIDDEN": hidden}
+    return {"DESKTOP_KIOSK": True, "DESKTOP_KIOSK_HIDDEN": hidden, "DESKTOP_KIOSK_FILE_DIALOGS": kiosk.file_dialogs,
+            "DESKTOP_KIOSK_DOWNLOADS": bool(kiosk.downloads)}
 
 
 def _os_name() -> str:
@@ -210,7 +211,8 @@ def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, 
     if report.closing_at is not None:
         report.exit_ms = round((time.time() - report.closing_at) * 1000)
     if window.kiosk is not None:  # the pages the app hides from a kiosk must be refused
-        refused = {path: http_status(server.url.rstrip("/") + path, cookie=cookie) for path in kiosk_hidden}
+        refused = {path: http_status(server.url.rstrip("/") + path, cookie=cookie)
+                   for path in kiosk_hidden if "<" not in path}  # URL rules (/notes/<int:id>/purge) name no page
         report.kiosk["hidden"] = refused
         report.errors += [f"the kiosk shows {path} ({status})" for path, status in refused.items() if status != 403]
     if scan.ident is not None:

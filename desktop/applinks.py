@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import ConfigError, FileOpenError
-from .menus import is_app_path
+from .localurls import is_app_path
 
 # Two or more characters before the colon: "C:\notes.md" is a Windows path, not a link.
 LINK = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")

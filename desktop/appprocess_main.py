@@ -122,10 +122,15 @@ def _add_shell_parts(launch, channel, hello: dict, *, dev: bool) -> None:
         launch.wrappers.append(lambda app: _with_update_restart(app, channel))
     kiosk = hello.get("kiosk")
     if kiosk:
-        from .kiosk import KioskExit, KioskGate
+        from .kiosk import KioskExit
+        from .kioskgate import HiddenPages, KioskGate
 
         app_name = hello["app_name"]
-        launch.wrappers.append(lambda app: KioskGate(app, hidden=kiosk["hidden"], app_name=app_name))
+        # The app learns which of its endpoints a kiosk hides, to leave their links and buttons out.
+        launch.on_built.append(lambda app: app.config.__setitem__(
+            "DESKTOP_KIOSK_HIDDEN_ENDPOINTS", sorted(HiddenPages(kiosk["hidden"], app).endpoints)))
+        launch.wrappers.append(lambda app: KioskGate(app, hidden=kiosk["hidden"], app_name=app_name,
+                                                     flask_app=launch.app))
         launch.wrappers.append(lambda app: KioskExit(app, exit_pin=kiosk["exit_pin"], app_name=app_name,
                                                      on_exit=lambda: channel.send("close_window")))
     if dev:

@@ -54,6 +54,10 @@ exit_keys = "<Control><Shift>q"
 # exit_pin = "scrypt$..."
 # Pages the app hides from a kiosk that this kiosk may show anyway, e.g. ["/transfer"].
 allow = []
+# Whether a page may open the system's file chooser (to attach a file): it shows every folder.
+file_dialogs = false
+# Where downloads go, with no dialog (e.g. "/srv/kiosk/downloads"); empty: downloads are refused.
+downloads = ""
 """
 
 
@@ -71,6 +75,8 @@ class KioskConfig:
     exit_keys: str = "<Control><Shift>q"
     exit_pin: str = ""  # scrypt hash (kioskpin.py); set from the command line only
     allow: tuple[str, ...] = ()  # of the app's kiosk_hidden pages, those this kiosk shows anyway
+    file_dialogs: bool = False  # file choosers (they show the whole file system) only if the operator says so
+    downloads: str = ""  # the one folder downloads go to, with no dialog; "": downloads refused
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,8 @@ def parse_instance_config(raw: bytes) -> InstanceConfig:
 
 
 def _kiosk_config(table: dict) -> KioskConfig:
-    unknown = set(table) - {"enabled", "home", "idle_minutes", "exit_keys", "exit_pin", "allow"}
+    unknown = set(table) - {"enabled", "home", "idle_minutes", "exit_keys", "exit_pin", "allow", "file_dialogs",
+                            "downloads"}
     if unknown:
         raise ConfigFileError(f"[kiosk] has unknown key(s): {', '.join(sorted(unknown))}")
     allow = table.get("allow", [])
@@ -150,6 +157,10 @@ def _kiosk_config(table: dict) -> KioskConfig:
         raise ConfigFileError("[kiosk] idle_minutes must be 0 to 1440")
     if not isinstance(config.exit_keys, str) or not config.exit_keys.strip():
         raise ConfigFileError("[kiosk] exit_keys must name a key combination, like \"<Control><Shift>q\"")
+    if not isinstance(config.file_dialogs, bool):
+        raise ConfigFileError("[kiosk] file_dialogs must be true or false")
+    if not isinstance(config.downloads, str) or (config.downloads and not os.path.isabs(config.downloads)):
+        raise ConfigFileError('[kiosk] downloads must be a folder\'s full path, like "/srv/kiosk/downloads", or ""')
     return config
 
 

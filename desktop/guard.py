@@ -103,9 +103,9 @@ class SessionGuard:
         token = query.get("token", [""])[0]
         if not self._has_session(environ) and not hmac.compare_digest(token.encode(), self.token.encode()):
             return self._refuse(environ, start_response, "the session link is not valid for this launch")
-        next_path = query.get("next", ["/"])[0]
-        if not next_path.startswith("/") or next_path.startswith("//"):  # stay on this server
-            next_path = "/"
+        from .localurls import redirect_target
+
+        next_path = redirect_target(query.get("next", ["/"])[0])  # this server's, and nothing but a path
         start_response("303 See Other", [
             ("Location", next_path),
             ("Set-Cookie", f"{self.cookie_name}={self._session}; Path=/; HttpOnly; SameSite=Strict"),

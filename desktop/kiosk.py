@@ -35,6 +35,7 @@ class KioskExit:
     def __init__(self, app: Callable, *, exit_pin: str, on_exit: Callable[[], None], app_name: str) -> None:
         self._app, self._exit_pin, self._on_exit, self._name = app, exit_pin, on_exit, app_name
         self._failures = 0
+        self._one_guess_at_a_time = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != EXIT_PATH:
@@ -42,14 +43,19 @@ class KioskExit:
         if environ.get("REQUEST_METHOD") != "POST":
             return self._page(start_response, "200 OK")
         pin = _form_field(environ, "pin")
-        if pin and verify_pin(pin, self._exit_pin):
+        # One guess at a time, each after the brake of the guesses before it: guesses sent in
+        # parallel wait for each other instead of each sleeping on a thread of its own.
+        with self._one_guess_at_a_time:
+            if self._failures:
+                time.sleep(min(self._failures, 5))
+            right = bool(pin) and verify_pin(pin, self._exit_pin)
+            self._failures = 0 if right else self._failures + 1
+            failures = self._failures
+        if right:
             log.info("kiosk mode: the exit PIN was given; leaving")
-            self._failures = 0
             threading.Thread(target=self._on_exit, name="kiosk-exit", daemon=True).start()
             return self._page(start_response, "200 OK", done=True)
-        self._failures += 1
-        log.warning("kiosk mode: a wrong PIN to leave (%d in a row)", self._failures)
-        time.sleep(min(self._failures, 5))  # slows guessing down; this thread serves only this request
+        log.warning("kiosk mode: a wrong PIN to leave (%d in a row)", failures)
         return self._page(start_response, "403 Forbidden", error="That is not the exit PIN.")
 
     def _page(self, start_response: Callable, status: str, *, error: str = "", done: bool = False) -> list[bytes]:
@@ -59,48 +65,34 @@ class KioskExit:
         else:
             body = (
                 f"<h1>Leave kiosk mode</h1><p>Enter the exit PIN to close the {name} kiosk.</p>"
-                + (f"<p role=alert style='color:#b00020'>{html.escape(error)}</p>" if error else "")
+                + (f"<p role=alert class=error>{html.escape(error)}</p>" if error else "")
                 + f"<form method=post action='{EXIT_PATH}'>"
                 "<input type=password name=pin autofocus required autocomplete=off aria-label='Exit PIN'>"
                 " <button>Leave</button></form><p><a href='/'>Back to the app</a></p>"
             )
-        page = ("<!doctype html><meta charset=utf-8><title>Leave kiosk mode</title>"
-                "<style>body{font:18px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;"
-                "margin:0;background:#f4f3ef;color:#222}main{background:#fff;padding:2rem 2.5rem;border-radius:12px;"
-                "box-shadow:0 2px 12px #0002;max-width:28rem}input,button{font:inherit;padding:.4rem .6rem}"
-                "button{background:#2d4a7a;color:#fff;border:0;border-radius:6px}</style><main>" + body + "</main>").encode()
+        page = kiosk_page("Leave kiosk mode", body).encode()
         start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
-                                ("Cache-Control", "no-store")])
+                                ("Cache-Control", "no-store"), *SHELL_PAGE_HEADERS])
         return [page]
 
 
-class KioskGate:
-    """WSGI middleware: the pages the app hides from a kiosk answer 403 "not available here"."""
+# The kiosk's own pages: styled by the one style element they carry, nothing else allowed.
+SHELL_PAGE_HEADERS = (
+    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                "frame-ancestors 'none'; base-uri 'none'"),
+    ("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+)
+_KIOSK_STYLE = ("body{font:18px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;"
+                "margin:0;background:#f4f3ef;color:#222}main{background:#fff;padding:2rem 2.5rem;border-radius:12px;"
+                "box-shadow:0 2px 12px #0002;max-width:28rem}input,button{font:inherit;padding:.4rem .6rem}"
+                "button{background:#2d4a7a;color:#fff;border:0;border-radius:6px}a{color:#2d4a7a}"
+                ".error{color:#b00020}")
 
-    def __init__(self, app: Callable, *, hidden: Iterable[str], app_name: str) -> None:
-        self._app, self._name = app, app_name
-        self._hidden = tuple(path.rstrip("/") or "/" for path in hidden)
 
-    def hides(self, path: str) -> bool:
-        """Whether `path` is one of the hidden pages or below one."""
-        return any(path == hidden or path.startswith(hidden.rstrip("/") + "/") for hidden in self._hidden)
-
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if not self.hides(environ.get("PATH_INFO") or "/"):
-            return self._app(environ, start_response)
-        log.info("kiosk mode: refused %s (hidden from kiosks)", environ.get("PATH_INFO"))
-        if "application/json" in environ.get("HTTP_ACCEPT", ""):
-            body = (b'{"error": {"code": "kiosk", "message": "This is not available at this kiosk."}}')
-            content_type = "application/json"
-        else:
-            body = ("<!doctype html><meta charset=utf-8><title>Not available here</title>"
-                    "<body style='font:18px/1.5 system-ui,sans-serif;margin:3rem'><h1>Not available here</h1>"
-                    f"<p>This page of {html.escape(self._name)} is not available at this kiosk.</p>"
-                    "<p><a href='/'>Back to the start</a></p>").encode()
-            content_type = "text/html; charset=utf-8"
-        start_response("403 Forbidden", [("Content-Type", content_type), ("Content-Length", str(len(body))),
-                                         ("Cache-Control", "no-store")])
-        return [body]
+def kiosk_page(title: str, body_html: str) -> str:
+    """A page of the kiosk's own (leaving it, what it hides), in one style."""
+    return (f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>"
+            f"<style>{_KIOSK_STYLE}</style><main>{body_html}</main>")
 
 
 def _form_field(environ: dict, name: str) -> str:

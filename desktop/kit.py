@@ -72,7 +72,7 @@ class KitSettings:
     health_path: str = ""  # "" : the self-test checks the start page
     bearer_path: str = ""  # URL prefix where the app's own bearer tokens replace the window's session
     open_file: str = ""  # 'module:function' taking a file the app is asked to open; returns a URL path
-    kiosk_hidden: list[str] = field(default_factory=list)  # URL paths a kiosk never shows (settings, ...)
+    kiosk_hidden: list[str] = field(default_factory=list)  # paths or URL rules a kiosk never shows (kioskgate.py)
     mime_types: str = ""  # what the installers register the app to open, e.g. "text/markdown"
     migrate: bool = False  # upgrade the database with Flask-Migrate at start (after a backup)
     first_run: list[str] = field(default_factory=list)  # the app's Flask CLI commands run once per data folder

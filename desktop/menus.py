@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError
+from .localurls import is_app_path
 
 ROLES = {  # role: (default label, default accelerator)
     "quit": ("Quit", "CmdOrCtrl+Q"),
@@ -151,11 +152,6 @@ def parse_tray(table: Any, where: str = "tool.desktop.tray") -> Tray | None:
         return None
     items = parse_menu({"items": table.get("items", [])}, where)["items"]
     return Tray(items=items, close_to_tray=table.get("close_to_tray", False))
-
-
-def is_app_path(url: str) -> bool:
-    """A path of the app itself: never another site, another scheme, or a protocol-relative URL."""
-    return url.startswith("/") and not url.startswith(("//", "/\\")) and not any(c in url for c in "\r\n\t")
 
 
 def menu_bar(app_name: str, own: dict[str, tuple[MenuItem, ...]], *,

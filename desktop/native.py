@@ -78,6 +78,6 @@ def _shell() -> Shell | None:
 
 
 def _is_app_path(url: str) -> bool:
-    from .menus import is_app_path
+    from .localurls import is_app_path
 
     return is_app_path(url)

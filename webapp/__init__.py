@@ -112,12 +112,22 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
         # In recovery mode the database can't be read: pages use the default settings.
         values = settings.defaults() if recovery.active(app) else settings.all_settings()
-        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": values,
-                "kiosk_shows": kiosk_shows}
+        return {"app_name": app.config["APP_NAME"], "app_version": __version__, "settings": values}
 
-    def kiosk_shows(path: str) -> bool:
-        """False for a page the desktop kiosk hides (DESKTOP_KIOSK_HIDDEN): leave its links out."""
-        hidden = app.config.get("DESKTOP_KIOSK_HIDDEN") or ()
-        return not any(path == p or path.startswith(p.rstrip("/") + "/") for p in hidden)
+    @app.template_global()
+    def kiosk_shows(endpoint: str) -> bool:
+        """False for a view the desktop kiosk hides (the kit lists them in DESKTOP_KIOSK_HIDDEN_ENDPOINTS,
+        from [tool.desktop] kiosk_hidden): leave its links and buttons out."""
+        return endpoint not in (app.config.get("DESKTOP_KIOSK_HIDDEN_ENDPOINTS") or ())
+
+    @app.template_global()
+    def kiosk_files() -> bool:
+        """False at a kiosk that shows no file dialog (the default): leave file pickers out."""
+        return not app.config.get("DESKTOP_KIOSK") or bool(app.config.get("DESKTOP_KIOSK_FILE_DIALOGS"))
+
+    @app.template_global()
+    def kiosk_downloads() -> bool:
+        """False at a kiosk that refuses downloads (the default): leave download links out."""
+        return not app.config.get("DESKTOP_KIOSK") or bool(app.config.get("DESKTOP_KIOSK_DOWNLOADS"))
 
     return app

@@ -241,3 +241,60 @@ def create_storage_app():
     app.get("/")(lambda: "<title>Visits</title><script>const n = Number(localStorage.getItem('visits') || 0) + 1;"
                          "localStorage.setItem('visits', n); document.title = 'Visits ' + n;</script>")
     return app
+
+
+# Spellings of the pages a kiosk hides (kiosk_hidden = ["/settings", "/notes/<int:note_id>/purge"]):
+# case, dot segments, doubled and encoded slashes, `;` parameters, needless percent-escapes.
+KIOSK_SPELLINGS = [
+    "GET /settings/", "GET /settings", "GET /%2Fsettings/", "GET //settings/", "GET ///settings/", "GET /settings//",
+    "GET /Settings/", "GET /SETTINGS/", "GET /./settings/", "GET /notes/../settings/", "GET /%2e/settings/",
+    "GET /%2E%2E/settings/", "GET /settings;x/", "GET /settings/;x", "GET /%73ettings/", "GET /s%65ttings/",
+    "GET /settings%2F", "GET /settings/%2e", "GET /%5Csettings/", "GET /%2Fsettings%2Ftokens",
+    "POST /settings/tokens", "POST /%2Fsettings/tokens", "POST /notes/1/purge", "POST /notes/01/purge",
+    "POST /%6Eotes/1/purge", "POST /notes/1/%70urge", "POST /notes//1/purge", "POST /notes/1/purge/",
+    "POST /notes/1/./purge",
+]
+
+
+def create_kiosk_probe_app():
+    """Pages a kiosk hides, and a start page that asks for each of them from inside the window under
+    every spelling above (reporting what came back), then offers a file chooser, a download and a
+    link to a hidden page spelled with an encoded slash, each large enough to click blind."""
+    import json
+    from pathlib import Path
+
+    from flask import request
+
+    app = Flask(__name__)
+    secret = "SECRET-PAGE"
+    app.get("/settings/", endpoint="settings")(lambda: f"<title>Settings</title><p>{secret} settings")
+    app.post("/settings/tokens", endpoint="tokens")(lambda: f"{secret} token made")
+    app.post("/notes/<int:note_id>/purge", endpoint="purge")(lambda note_id: f"{secret} note {note_id} purged")
+    app.get("/notes/<int:note_id>", endpoint="note")(lambda note_id: f"<title>Note {note_id}</title><p>note {note_id}")
+    app.get("/file.txt", endpoint="file")(lambda: ("some text", {"Content-Type": "text/plain",
+                                                                 "Content-Disposition": "attachment; filename=file.txt"}))
+
+    @app.get("/")
+    def start():
+        return ("<title>Kiosk probe</title><body style='margin:0;font:20px sans-serif'>"
+                "<input id=pick type=file style='display:block;width:100%;height:200px'>"
+                "<a id=get href='/file.txt' download style='display:block;height:200px;background:#ccc'>Download</a>"
+                "<a href='/%2Fsettings/' style='display:block;height:200px;background:#aaa'>Settings</a>"
+                "<script>"
+                f"const spellings = {json.dumps(KIOSK_SPELLINGS)};"
+                "(async () => { const seen = {};"
+                "  for (const spelling of spellings) { const [method, path] = spelling.split(' ');"
+                "    try { const r = await fetch(location.origin + path, {method});"
+                "          seen[spelling] = [r.status, (await r.text()).includes('" + secret + "')]; }"
+                "    catch (err) { seen[spelling] = [0, false]; } }"
+                "  seen['GET /notes/1 (shown)'] = [(await fetch('/notes/1')).status, false];"
+                "  await fetch('/report', {method: 'POST', body: JSON.stringify(seen)});"
+                "  document.title = 'Kiosk probed'; })();"
+                "</script>")
+
+    @app.post("/report")
+    def report():
+        (Path(app.instance_path) / "kiosk-report.json").write_text(request.get_data(as_text=True))
+        return "", 204
+
+    return app

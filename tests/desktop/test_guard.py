@@ -72,10 +72,19 @@ def test_a_wrong_token_opens_nothing(server, token):
     assert status == 403 and "Set-Cookie" not in headers
 
 
-def test_the_session_link_only_leads_to_this_server(server):
-    path = entry_path(server).replace("next=/", "next=//evil.example/")
+@pytest.mark.parametrize("target", ["//evil.example/", "/%5Cevil.example/", "/%09/evil.example",
+                                    "/%0d%0aSet-Cookie:%20injected=1", "/%E2%80%A8x", "https://evil.example/"])
+def test_the_session_link_only_leads_to_this_server(server, target):
+    """Issue 26: no header injection (CRLF), no hang (U+2028), no way off this server."""
+    path = entry_path(server).replace("next=/", f"next={target}")
     status, headers, _ = send(server, path)
     assert status == 303 and headers["Location"] == "/"
+    assert "injected" not in str(headers)
+
+
+def test_the_session_link_keeps_a_page_with_text_beyond_ascii(server):
+    path = entry_path(server).replace("next=/", "next=/search%3Fq%3Dcaf%C3%A9")
+    assert send(server, path)[1]["Location"] == "/search?q=caf%C3%A9"
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1", "127.0.0.1:1",

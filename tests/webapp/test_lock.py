@@ -75,12 +75,39 @@ def test_wrong_password_then_right_one(client):
     assert listed(client, "/") == ["Secret diary"]
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)",
+                                    "/\\evil.example/", "/\t/evil.example", "/\r\nSet-Cookie: x=1", "/\u2028x"])
 def test_no_open_redirect_after_unlock(client, target):
     set_lock(client)
     client.post("/lock/now")
     response = client.post("/lock", data={"password": "1234", "next": target})
     assert response.headers["Location"] == "/"
+
+
+def test_the_lock_screen_without_a_password_leads_to_the_notes(client):
+    """Issue 26: no "locked" screen, and no unlocking, when there is nothing to unlock."""
+    assert client.get("/lock").headers["Location"] == "/"
+    assert client.post("/lock", data={"password": "", "next": "/"}).headers["Location"] == "/"
+
+
+def test_parallel_wrong_passwords_wait_for_each_other(client, app, monkeypatch):
+    """Issue 26: the delay after a wrong password is not per thread."""
+    import threading
+
+    from webapp.views import lock as lock_view
+
+    set_lock(client)
+    client.post("/lock/now")
+    app.testing = False  # the delay is off in tests otherwise
+    monkeypatch.setattr(lock_view, "FAILED_ATTEMPT_DELAY", 0.3)
+    started = time.monotonic()
+    attempts = [threading.Thread(target=lambda: app.test_client().post("/lock", data={"password": "0000"}))
+                for _ in range(4)]
+    for attempt in attempts:
+        attempt.start()
+    for attempt in attempts:
+        attempt.join()
+    assert time.monotonic() - started >= 4 * 0.3 - 0.05
 
 
 def test_idle_time_locks(client, app, monkeypatch):

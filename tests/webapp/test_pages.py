@@ -106,11 +106,25 @@ def test_health_is_503_when_the_database_is_unreachable(data_dir):
 
 
 def test_a_kiosk_leaves_out_the_links_to_what_it_hides(app, client):
+    from tests.webapp.test_notes import create
+
     assert b'href="/settings/"' in client.get("/").data
-    app.config["DESKTOP_KIOSK_HIDDEN"] = ["/settings", "/transfer", "/trash/empty"]
+    # What the kit tells the app at a kiosk (from [tool.desktop] kiosk_hidden, through the URL map).
+    app.config.update(DESKTOP_KIOSK=True, DESKTOP_KIOSK_HIDDEN_ENDPOINTS=[
+        "settings.index", "transfer.index", "notes.empty_trash", "notes.purge", "attachments.delete"])
     page = client.get("/").data
     assert b'href="/settings/"' not in page and b'href="/transfer/"' not in page
     assert b'href="/trash"' in page  # the trash itself stays; only emptying it is hidden
+    note = create(client, "Gone soon", tags="")
+    client.post(f"/notes/{note['id']}/trash")
+    trash = client.get("/trash").get_data(as_text=True)
+    assert "Restore" in trash and "Delete for good" not in trash and "Empty trash" not in trash
+    view = client.get(f"/notes/{create(client, 'Kept', tags='')['id']}").get_data(as_text=True)
+    # No file chooser and no downloads unless the operator allows them ([kiosk] file_dialogs, downloads).
+    assert 'type="file"' not in view and "Export .md" not in view
+    app.config.update(DESKTOP_KIOSK_FILE_DIALOGS=True, DESKTOP_KIOSK_DOWNLOADS=True)
+    view = client.get(f"/notes/{note['id'] + 1}").get_data(as_text=True)
+    assert 'type="file"' in view and "Export .md" in view
 
 
 def test_the_sidebar_shows_where_the_notes_are(client):

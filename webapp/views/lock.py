@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import (
@@ -18,11 +19,13 @@ from .. import recovery
 from ..forms import ActionForm, UnlockForm
 from ..services import lock as lock_service
 from .errors import wants_json
+from .params import local_target
 
 bp = Blueprint("lock", __name__)
 
 OPEN_ENDPOINTS = {"lock.unlock", "lock.unlock_submit", "static", "health.healthz", "api.openapi"}
 FAILED_ATTEMPT_DELAY = 1.0  # seconds: slows guessing down; the app is local, so it is enough
+_ONE_ATTEMPT_AT_A_TIME = threading.Lock()  # per process: the desktop app has one
 
 
 @bp.before_app_request
@@ -46,8 +49,8 @@ def require_unlock():
 
 @bp.get("/lock")
 def unlock():
-    """The lock screen."""
-    if lock_service.enabled() and lock_service.is_unlocked():
+    """The lock screen (with no password set, or unlocked already: the notes)."""
+    if not lock_service.enabled() or lock_service.is_unlocked():
         return redirect(url_for("notes.index"))
     return render_template("lock.html", form=UnlockForm(next=request.args.get("next", "")))
 
@@ -55,14 +58,19 @@ def unlock():
 @bp.post("/lock")
 def unlock_submit():
     """Check the password."""
+    if not lock_service.enabled():  # nothing to unlock: no password is set
+        return redirect(url_for("notes.index"))
     form = UnlockForm()
-    if form.validate_on_submit() and lock_service.check_password(form.password.data):
-        lock_service.mark_unlocked()
-        target = form.next.data or ""
-        # Only a path of this app: never an open redirect.
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("notes.index"))
-    if form.password.data:
-        time.sleep(FAILED_ATTEMPT_DELAY if not current_app.testing else 0)
+    if form.validate_on_submit():
+        # One attempt at a time, a wrong one holding the next back: guesses sent in parallel
+        # queue up instead of each waiting on a thread of its own.
+        with _ONE_ATTEMPT_AT_A_TIME:
+            right = lock_service.check_password(form.password.data)
+            if not right:
+                time.sleep(FAILED_ATTEMPT_DELAY if not current_app.testing else 0)
+        if right:
+            lock_service.mark_unlocked()
+            return redirect(local_target(form.next.data, url_for("notes.index")))  # never an open redirect
         form.password.errors.append("That is not the password.")
     return render_template("lock.html", form=form), 401
 

@@ -25,7 +25,7 @@ from ..services.diff import word_diff
 from ..services import settings as settings_service
 from ..services import tags as tag_service
 from .errors import wants_json
-from .params import page_arg
+from .params import local_target, page_arg
 
 bp = Blueprint("notes", __name__)
 
@@ -180,8 +180,7 @@ def pin(note_id: int):
 
 def local_next(default: str) -> str:
     """The form's `next` page, if it is a page of this app (never another site), else `default`."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else default
+    return local_target(request.form.get("next", ""), default)
 
 
 @bp.post("/notes/<int:note_id>/trash")
