@@ -6,6 +6,7 @@ import gc
 import html
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,6 +45,12 @@ class AppLaunch:
         """Hand a file the user opened with the app to the app's `open_file` hook; return the page to show."""
         if self.app is None or not self._kit.open_file:
             raise FileOpenError(f"{self._kit.name} does not open files")
+        try:  # a FIFO or a device would block the app's read, or never end
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except OSError as exc:
+            raise FileOpenError(f"Cannot open {path.name}: {exc.strerror or exc}") from exc
+        if not regular:
+            raise FileOpenError(f"Cannot open {path.name}: it is not a file (a folder, a pipe or a device)")
         hook = import_target(self._kit.open_file)
         try:
             with self.app.test_request_context("/"):  # the hook may build URLs with url_for()

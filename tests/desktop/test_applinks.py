@@ -98,3 +98,23 @@ def test_a_link_opened_elsewhere_shows_its_page_in_the_running_window(display_en
         wait_for(lambda: log.read_text().count("Refused") == 2, timeout=15)  # said in the window, and logged
         first.send_signal(signal.SIGTERM)
         assert wait_for_exit(first, timeout=10)[0] == 0
+
+
+def test_only_regular_files_reach_the_apps_hook(tmp_path, monkeypatch):
+    """Issue 26: a FIFO named .md blocked the app's read for 30 s; a folder or a device is no file either."""
+    import os
+
+    module = type(sys)("file_hook")
+    module.open_file = lambda path: "/opened"
+    monkeypatch.setitem(sys.modules, "file_hook", module)
+    launch = AppLaunch(KitSettings(name="Notes", open_file="file_hook:open_file"), None, "", {}, None)
+    launch.app = Flask(__name__)
+    fifo = tmp_path / "note.md"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path, Path("/dev/zero")):
+        with pytest.raises(FileOpenError, match="it is not a file"):
+            launch.open_file(path)
+    with pytest.raises(FileOpenError, match="No such file"):
+        launch.open_file(tmp_path / "gone.md")
+    (tmp_path / "real.md").write_text("words")
+    assert launch.open_file(tmp_path / "real.md") == "/opened"

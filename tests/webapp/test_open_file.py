@@ -49,8 +49,45 @@ def test_an_export_archive_is_imported(app, client, tmp_path):
     with app.app_context():
         db.session.query(Note).delete()
         db.session.commit()
-    assert open_in_app(app, archive) == "/"
-    assert "Exported note" in client.get("/").get_data(as_text=True)
+    page = open_in_app(app, archive)
+    assert "Exported note" not in client.get("/").get_data(as_text=True)  # not before the user says so
+    question = client.get(page).get_data(as_text=True)
+    assert "Import “inkwell-export.zip”?" in question and "Don’t import" in question
+    job = client.post(page.split("?")[0], data={"answer": "import"}, follow_redirects=True)
+    assert job.status_code == 200
+    wait_until_listed(client, "Exported note")
+    assert client.post(page.split("?")[0], data={"answer": "import"}).status_code == 404  # once only
+
+
+def wait_until_listed(client, title: str) -> None:
+    from tests.support.processes import wait_for
+
+    wait_for(lambda: title in client.get("/").get_data(as_text=True), timeout=10)
+
+
+def test_an_opened_archive_can_be_left_unimported(app, client, tmp_path):
+    create(client, "Exported note", "body")
+    archive = tmp_path / "inkwell-export.zip"
+    archive.write_bytes(export_bytes(client))
+    with app.app_context():
+        db.session.query(Note).delete()
+        db.session.commit()
+    page = open_in_app(app, archive).split("?")[0]
+    assert client.post(page, data={"answer": "cancel"}).headers["Location"] == "/"
+    assert client.get(page).status_code == 404
+    with app.app_context():
+        assert db.session.query(Note).count() == 0
+
+
+def test_an_opened_zip_bomb_is_refused_before_the_question(app, tmp_path):
+    import zipfile
+
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(20):
+            archive.writestr(f"note-{number}.md", "a" * ((1 << 20) - 1))  # each just under the per-entry check
+    with pytest.raises(ValueError, match="zip bomb"):
+        open_in_app(app, path)
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

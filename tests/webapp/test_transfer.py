@@ -333,3 +333,49 @@ def test_duplicate_check_uses_the_title_index(app, client):
         sql, params = statements[0]
         plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
     assert "USING INDEX ix_notes_by_title (deleted_at=? AND pinned=? AND <expr>=?)" in plan[0][-1], plan
+
+
+def attach_linked(client, title: str, name: str, content: bytes) -> dict:
+    """A note whose text links its own attachment, as the editor writes it."""
+    from tests.webapp.test_attachments import upload
+
+    note = create(client, title=title, body="see below")
+    added = upload(client, note["id"], (name, content), json=True).json["attachments"][0]
+    with client.application.app_context():
+        stored = db.session.get(Note, note["id"])
+        stored.body = f"Booking: [{name}]({added['url']})"
+        db.session.commit()
+    return {**note, "url": added["url"]}
+
+
+@pytest.mark.parametrize("with_ids", [True, False], ids=["manifest with ids", "older manifest"])
+def test_imported_links_lead_to_the_imported_files_when_ids_collide(client, other_client, with_ids):
+    """Issue 26: the other installation has an attachment 1 of its own already."""
+    attach_linked(client, "Trip", "booking.txt", b"the trip's booking")
+    archive = export_bytes(client)
+    if not with_ids:  # an archive from before the manifest kept attachment ids
+        with zipfile.ZipFile(io.BytesIO(archive)) as original:
+            entries = {name: original.read(name) for name in original.namelist()}
+        manifest = json.loads(entries["manifest.json"])
+        for item in manifest["notes"]:
+            for attachment in item["attachments"]:
+                del attachment["id"]
+        archive = zip_of({**entries, "manifest.json": json.dumps(manifest)})
+    mine = attach_linked(other_client, "Mine", "booking.txt", b"someone else's booking")
+    assert import_archive(other_client, archive)["state"] == "finished"
+    with other_client.application.app_context():
+        trip = db.session.scalars(db.select(Note).filter_by(title="Trip")).one()
+        body, revision = trip.body, trip.revisions[0].body
+    link = body.split("(", 1)[1].rstrip(")")
+    assert link != mine["url"] and revision == body
+    for url, content in ((link, b"the trip's booking"), (mine["url"], b"someone else's booking")):
+        with other_client.get(url) as response:
+            assert response.data == content
+
+
+def test_an_archive_that_inflates_like_a_bomb_as_a_whole_is_refused(client):
+    """Issue 26: 150 entries each just under the per-entry check (the probe's 162 KB archive)."""
+    entries = {f"note-{number}.md": "0" * ((1 << 20) - 1) for number in range(150)}
+    state = import_archive(client, zip_of(entries))
+    assert state["state"] == "failed" and "zip bomb" in state["message"]
+    assert listed(client, "/") == []

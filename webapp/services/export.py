@@ -95,6 +95,7 @@ def export_zip(target: IO[bytes], *, progress: Callable[[int, int], None] | None
                     archive.write(path, f"attachments/{attachment.stored_name}")
                     entry["attachments"].append({
                         "file": f"attachments/{attachment.stored_name}", "name": attachment.original_name,
+                        "id": attachment.id,  # what the note's text links to: the importer relinks it
                         "content_type": attachment.content_type, "size": attachment.size,
                     })
             writer.add(entry)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,10 +19,10 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import BODY_MAX, Note
+from ..models import BODY_MAX, Note, Revision
 from . import attachments
 from . import notes as note_service
 from .export import FORMAT, FORMAT_VERSION
@@ -75,6 +76,12 @@ def check_archive(archive: zipfile.ZipFile) -> None:
     if total > current_app.config["IMPORT_MAX_BYTES"]:
         raise ArchiveError(f"the archive would unpack to {total / 2**20:,.0f} MB; at most "
                            f"{current_app.config['IMPORT_MAX_BYTES'] / 2**20:,.0f} MB can be imported")
+    # Many entries each just small enough to pass alone inflate as much as one big one: the
+    # archive as a whole must not inflate like a bomb either.
+    packed = sum(info.compress_size for info in infos)
+    if total > RATIO_CHECK_FROM and total > MAX_RATIO * max(packed, 1):
+        raise ArchiveError(f"the archive would inflate {total // max(packed, 1):,} times (to {total / 2**20:,.0f} MB): "
+                           "it looks like a zip bomb and was not imported")
 
 
 def _read_text(archive: zipfile.ZipFile, name: str, limit: int) -> str:
@@ -203,6 +210,8 @@ def _import_one(archive: zipfile.ZipFile, entry: _Entry, report: ImportReport, s
         note = note_service.add(data, pinned=entry.pinned or meta.get("pinned") is True,
                                 created_at=entry.created or _parse_time(meta.get("created")),
                                 updated_at=entry.updated or _parse_time(meta.get("updated")))
+    new_ids: dict[int, int] = {}  # the attachment's id in the exporting app -> its id here
+    new_by_name: dict[str, int] = {}  # for archives from before the manifest kept ids
     for item in entry.attachments:
         try:
             content = archive.read(item["file"])
@@ -217,7 +226,33 @@ def _import_one(archive: zipfile.ZipFile, entry: _Entry, report: ImportReport, s
             continue
         stored.append(attachments.storage_dir() / attachment.stored_name)
         report.attachments += 1
+        db.session.flush()  # its id, for the note's links
+        if isinstance(item.get("id"), int) and not isinstance(item["id"], bool):
+            new_ids[item["id"]] = attachment.id
+        else:
+            new_by_name[attachment.original_name] = attachment.id
+    relinked = relink_attachments(note.body, new_ids, new_by_name)
+    if relinked != note.body:  # the text links the files by their ids in the exporting app
+        note.body = relinked
+        db.session.execute(update(Revision).where(Revision.note_id == note.id).values(body=relinked))
     report.created += 1
+
+
+ATTACHMENT_LINK = re.compile(r"(?<![\w/.-])/attachments/(\d+)/([^\s()<>\"'\]\[]+)")
+
+
+def relink_attachments(body: str, new_ids: dict[int, int], new_by_name: dict[str, int]) -> str:
+    """`body` with its links to attachments (`/attachments/<id>/<name>`) pointing at the ids this
+    import gave them: by the old id where the manifest gives it, else by the file's name. Links to
+    files this import didn't bring are left alone."""
+    from urllib.parse import unquote
+
+    def relink(match: re.Match) -> str:
+        old, name = int(match.group(1)), match.group(2)
+        new = new_ids.get(old) if new_ids else new_by_name.get(unquote(name))
+        return f"/attachments/{new}/{name}" if new is not None else match.group(0)
+
+    return ATTACHMENT_LINK.sub(relink, body) if (new_ids or new_by_name) else body
 
 
 def _is_duplicate(data: note_service.NoteInput) -> bool:
@@ -239,6 +274,38 @@ def _find_duplicate(data: note_service.NoteInput) -> Note | None:
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+STAGED_PREFIX = "opened-"
+
+
+def staging_dir() -> Path:
+    folder = Path(current_app.instance_path) / "tmp"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def stage_archive(path: Path) -> Path:
+    """A checked copy of the archive at `path`, in the data folder's scratch space, to import later."""
+    import secrets
+    import shutil
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_archive(archive)
+            if not _entries(archive):
+                raise ArchiveError("the archive contains no notes (no manifest.json and no .md files)")
+    except zipfile.BadZipFile as exc:
+        raise ArchiveError("the file is not a zip archive (or it is damaged)") from exc
+    staged = staging_dir() / f"{STAGED_PREFIX}{secrets.token_urlsafe(12)}.zip"
+    shutil.copyfile(path, staged)
+    return staged
+
+
+def staged_archive(token: str) -> Path | None:
+    """The archive staged as `token` (stage_archive's file stem), if it is still there."""
+    if not token.startswith(STAGED_PREFIX) or not token[len(STAGED_PREFIX):].replace("-", "").replace("_", "").isalnum():
+        return None
+    staged = staging_dir() / f"{token}.zip"
+    return staged if staged.is_file() else None
 
 
 def import_markdown(path: Path) -> Note:
@@ -264,11 +331,13 @@ def import_markdown(path: Path) -> Note:
 
 
 def open_file(path: Path) -> str:
-    """The desktop shell's hook for a file opened with the app: import it; return the page to show."""
+    """The desktop shell's hook for a file opened with the app: a note is imported at once (it is one
+    note, and a duplicate is reused); an archive is checked, kept aside and imported only once
+    the user says so on the page this returns (opening a file must not add thousands of notes)."""
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        import_zip(path)
-        return url_for("notes.index")
+        staged = stage_archive(path)
+        return url_for("transfer.opened", staged=staged.stem, name=path.name)
     if suffix in MARKDOWN_SUFFIXES:
         return url_for("notes.view", note_id=import_markdown(path).id)
     kind = f"{suffix} files" if suffix else "files without an extension"

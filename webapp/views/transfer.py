@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 
-from ..forms import ImportForm
+from ..forms import ActionForm, ImportForm
 from ..models import utcnow
 from ..services import export, importer, jobs
 
@@ -73,6 +73,35 @@ def start_import():
         form.archive.errors.append("The file is empty.")
         return render_template("transfer/index.html", form=form), 422
 
+    return _import_in_background(upload)
+
+
+@bp.get("/opened/<staged>")
+def opened(staged: str):
+    """An archive the user opened with the app: what it holds, and whether to import it."""
+    archive = importer.staged_archive(staged)
+    if archive is None:
+        abort(404, description="That archive is no longer waiting to be imported: open it again.")
+    return render_template("transfer/opened.html", staged=staged, name=request.args.get("name", "the archive"),
+                           size=archive.stat().st_size, form=ActionForm())
+
+
+@bp.post("/opened/<staged>")
+def import_opened(staged: str):
+    """Import the opened archive (the user said so), or drop it."""
+    archive = importer.staged_archive(staged)
+    if archive is None:
+        abort(404, description="That archive is no longer waiting to be imported: open it again.")
+    if not ActionForm().validate_on_submit():
+        abort(400, description="This form has expired: open the archive again.")
+    if request.form.get("answer") != "import":
+        archive.unlink(missing_ok=True)
+        return redirect(url_for("notes.index"))
+    return _import_in_background(archive)
+
+
+def _import_in_background(upload: Path):
+    """Import the archive `upload` (then delete it) in a job; show the job's page."""
     def work(job):
         try:
             report = importer.import_zip(upload, progress=job.progress)
