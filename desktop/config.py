@@ -116,6 +116,8 @@ def parse_instance_config(raw: bytes) -> InstanceConfig:
         raise ConfigFileError("it is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigFileError(f"not valid TOML: {exc}") from exc
+    except RecursionError:  # tables or arrays nested thousands deep
+        raise ConfigFileError("it is nested too deeply to be a config file") from None
     logging_table = _table(data, "logging")
     flask_table = _table(data, "flask")
     unknown = set(data) - {"logging", "flask", "kiosk"}

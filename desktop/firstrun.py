@@ -139,7 +139,7 @@ def read_record(record: Path) -> dict[str, str]:
         completed = data["completed"]
         if not isinstance(completed, dict) or not all(isinstance(key, str) for key in completed):
             raise TypeError("'completed' is not a table of commands")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         # Running the commands again could wipe the data (an init-db often starts afresh): ask.
         raise AppLoadError(f"{record} is damaged ({exc}). It lists the first-run commands already run "
                            "on this data; delete it to run them all again, or repair it.") from exc

@@ -85,7 +85,7 @@ class InstanceLock:
                     request = json.loads(connection.recv_bytes(MAX_MESSAGE))
                     files = [str(f) for f in request.get("files", []) if isinstance(f, str)]
                     connection.send_bytes(b'{"ok": true}')
-                except (OSError, EOFError, ValueError, AttributeError) as exc:
+                except (OSError, EOFError, ValueError, AttributeError, RecursionError) as exc:
                     log.warning("single instance: unreadable request from a later launch: %s", exc)
                     continue
             log.info("a later launch handed over %d file(s)", len(files))

@@ -75,7 +75,7 @@ class UpdateService:
     def due(self) -> bool:
         try:
             last = json.loads((self.state_dir / "last-check.json").read_text())["checked_at"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return True
         return time.time() - float(last) >= self.kit.update.check_hours * 3600
 

@@ -32,7 +32,24 @@ def cache_compiled_templates(app, folder: Path) -> None:
     except OSError as exc:  # a cache is an optimisation: without it the templates compile as usual
         log.warning("compiled templates are not kept (%s): %s", folder, exc)
         return
-    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+    class SkippedWhenUnwritable(FileSystemBytecodeCache):
+        """A cache entry that can't be written (a full disk) or read is skipped: the template is
+        compiled as if there were no cache, and the page is served as usual."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except OSError as exc:
+                log.debug("a compiled template could not be read from the cache: %s", exc)
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError as exc:
+                log.info("a compiled template was not kept (%s): it is compiled again next time", exc.strerror or exc)
+
+    env.bytecode_cache = SkippedWhenUnwritable(str(folder))
 
 
 def warm_up_in_background() -> None:

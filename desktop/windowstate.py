@@ -47,7 +47,7 @@ def load_window_state(path: Path, default: WindowState) -> WindowState:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return default
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         log.warning("window state file %s is unreadable (%s): using the default size", path, exc)
         return default
     try:

@@ -85,15 +85,7 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     views.init_app(app)
     cli.init_app(app)
 
-    cache_dir = app.config.get("DESKTOP_CACHE_DIR")
-    if cache_dir:
-        # Compiled templates survive restarts: the first page of each launch then skips
-        # compiling them (about 75 ms here).
-        from jinja2 import FileSystemBytecodeCache
-
-        folder = os.path.join(cache_dir, "templates")
-        os.makedirs(folder, exist_ok=True)
-        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(folder)
+    # In the desktop app the kit keeps the compiled templates across launches (its warmup.py).
 
     from .markdown import plain_excerpt
     from .views.attachments import file_url, markdown_link

@@ -37,7 +37,10 @@ def read_object(fields: dict[str, Field], *, required: set[str] = frozenset()) -
     """The request's JSON object, checked against `fields`; unknown fields are refused too."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the request body as JSON (Content-Type: application/json)")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # thousands of nested arrays: Python's parser gives up
+        raise ApiError(400, "malformed_json", "the request body is nested too deeply") from None
     if data is None:
         raise ApiError(400, "malformed_json", "the request body is not valid JSON")
     if not isinstance(data, dict):

@@ -84,3 +84,11 @@ def test_truncated_secret_key_is_replaced(tmp_path):
     path = tmp_path / "secret_key"
     path.write_text("short")
     assert len(load_secret_key(path)) == 64
+
+
+def test_a_config_nested_past_the_parser_is_kept_aside_too(tmp_path):
+    """Issue 26: 100k nested arrays stopped the app at start (RecursionError) and weren't kept."""
+    path = tmp_path / "config.toml"
+    path.write_text("[flask]\nX = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    config = load_instance_config(path, "Inkwell")
+    assert "nested too deeply" in config.problem and list(tmp_path.glob("config.toml.bad-*"))

@@ -80,3 +80,20 @@ def test_the_orm_is_configured_ahead_when_the_app_uses_it():
     for thread in [t for t in threading.enumerate() if t.name == "warm-up"]:
         thread.join(10)
     assert Author.__mapper__.configured is True
+
+
+def test_a_cache_that_cant_be_written_is_skipped(tmp_path, monkeypatch):
+    """Issue 26: on a full disk every page whose template wasn't compiled yet answered 500."""
+    import errno
+
+    from jinja2 import bccache
+
+    def disk_full(self, f):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bccache.Bucket, "write_bytecode", disk_full)
+    app = templated_app("still shown")
+    cache_compiled_templates(app, tmp_path / "templates")
+    response = app.test_client().get("/")
+    assert response.status_code == 200 and "still shown" in response.get_data(as_text=True)
+    assert not [p for p in (tmp_path / "templates").iterdir()]  # no half-written entry left behind

@@ -227,3 +227,38 @@ def test_the_desktop_app_saves_a_copy_where_the_user_chooses(app, client, tmp_pa
     client.post("/settings/backups/save-copy", data={"name": name})
     page = client.post("/settings/backups/save-copy", data={"name": "../../etc/passwd"}, follow_redirects=True)
     assert "there is no backup called" in page.get_data(as_text=True)
+
+
+def full_disk_file(*_args, **_kwargs):
+    """A file every write to fails as on a full disk (Linux's /dev/full)."""
+    return open("/dev/full", "w+b")  # noqa: SIM115 - handed to the code under test, which closes it
+
+
+def test_every_write_path_answers_507_on_a_full_disk(app, client, monkeypatch):
+    """Issue 26: upload, export and "Back up now" answered 500 when the disk filled up."""
+    import os
+    import sqlite3
+
+    from tests.webapp.test_attachments import upload
+    from webapp import sqlite as sqlite_module
+    from webapp.services import attachments
+    from webapp.views import transfer
+
+    note = create(client, "Saved before the disk filled up")
+    monkeypatch.setattr(attachments.tempfile, "mkstemp",
+                        lambda **kwargs: (os.open("/dev/full", os.O_WRONLY), str(kwargs["dir"] / ".upload-x")))
+    for accept_json in (False, True):
+        response = upload(client, note["id"], ("notes.txt", b"words"), json=accept_json)
+        assert response.status_code == 507, response.get_data(as_text=True)
+    assert "The disk is full" in upload(client, note["id"], ("notes.txt", b"words")).get_data(as_text=True)
+    monkeypatch.setattr(transfer.tempfile, "TemporaryFile", full_disk_file)
+    with client.get("/transfer/export.zip") as response:
+        assert response.status_code == 507 and "The disk is full" in response.get_data(as_text=True)
+
+    def no_room(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite_module, "backup_database", no_room)
+    response = client.post("/settings/backups/", data={})
+    assert response.status_code == 507 and "The disk is full" in response.get_data(as_text=True)
+    assert listed(client, "/") == ["Saved before the disk filled up"]

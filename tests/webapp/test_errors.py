@@ -63,3 +63,16 @@ def test_unexpected_api_error_is_json(crashing_app):
     assert response.status_code == 500
     assert response.json["error"]["code"] == "internal_server_error"
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_the_500_page_is_titled_in_words(crashing_app):
+    """Issue 26: it said "500 <property object at 0x...>"."""
+    page = crashing_app.test_client().get("/boom").get_data(as_text=True)
+    assert "Internal Server Error" in page and "property object" not in page
+
+
+@pytest.mark.parametrize("depth", [100_000])
+def test_a_deeply_nested_json_body_is_a_400(client, depth):
+    """Issue 26: Python's JSON parser gives up past ~1,000 levels; that is bad input, not a 500."""
+    response = client.post("/api/v1/notes", data="[" * depth + "]" * depth, content_type="application/json")
+    assert response.status_code == 400 and response.json["error"]["code"] == "malformed_json"

@@ -379,3 +379,12 @@ def test_an_archive_that_inflates_like_a_bomb_as_a_whole_is_refused(client):
     state = import_archive(client, zip_of(entries))
     assert state["state"] == "failed" and "zip bomb" in state["message"]
     assert listed(client, "/") == []
+
+
+def test_deeply_nested_manifests_and_front_matter_are_explained(client):
+    """Issue 26: they failed with Python's raw recursion message."""
+    deep = "[" * 100_000 + "]" * 100_000
+    state = import_archive(client, zip_of({"manifest.json": deep, "a.md": "x"}))
+    assert state["state"] == "failed" and "nested too deeply" in state["message"]
+    state = import_archive(client, zip_of({"a.md": f"---\ntitle: {deep}\n---\n\nbody\n"}))
+    assert state["state"] == "finished" and listed(client, "/")[0].startswith("[[[")  # kept as plain text

@@ -112,6 +112,8 @@ def _entries(archive: zipfile.ZipFile) -> list[_Entry]:
         manifest = json.loads(_read_text(archive, "manifest.json", 64 << 20))
     except json.JSONDecodeError as exc:
         raise ArchiveError(f"manifest.json is not valid JSON ({exc.msg})") from exc
+    except RecursionError:
+        raise ArchiveError("manifest.json is nested too deeply to be an Inkwell export manifest") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("manifest.json is not an Inkwell export manifest")
     if not isinstance(manifest.get("version"), int) or manifest["version"] > FORMAT_VERSION:
@@ -150,7 +152,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         if colon:
             try:
                 meta[key.strip()] = json.loads(value.strip())
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # plain text, or nested past Python's parser
                 meta[key.strip()] = value.strip()
     return meta, body.removeprefix("\n")
 

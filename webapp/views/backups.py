@@ -10,6 +10,7 @@ from jinja2.filters import do_filesizeformat
 
 from ..forms import ActionForm
 from ..services import backups
+from .errors import disk_full_response, is_disk_full
 
 bp = Blueprint("backups", __name__, url_prefix="/settings/backups")
 
@@ -28,6 +29,8 @@ def create():
     try:
         backup = backups.create()
     except backups.BackupError as exc:
+        if exc.__cause__ is not None and is_disk_full(exc.__cause__):
+            return disk_full_response(exc.__cause__)
         flash(f"No backup was made: {exc}.", "error")
     else:
         flash(f"Backed up ({do_filesizeformat(backup.size)}).", "success")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from flask import (
     Blueprint,
     current_app,
@@ -14,7 +16,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from .. import recovery, sqlite
 from ..extensions import db
@@ -65,9 +67,30 @@ def handle_database_error(error: DatabaseError):
         return error_response(503, "Database damaged", "The notes database can't be read. Open the app to "
                               "restore a backup.", code="database_damaged")
     if sqlite.is_disk_full(error):
-        current_app.logger.error("the disk is full: a change was not saved (%s)", error.orig)
-        return error_response(507, "Disk full", "The disk is full, so this change was not saved. Free some "
-                              "space and try again; everything saved before is safe.", code="disk_full")
+        return disk_full_response(error.orig)
+    return handle_unexpected_error(error)
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """A write failed because the disk (or the user's quota, or the database's size limit) is full."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return sqlite.is_disk_full(error)
+
+
+def disk_full_response(error: BaseException):
+    """The 507 every write path answers when the disk is full: nothing was changed, nothing lost."""
+    current_app.logger.error("the disk is full: a change was not saved (%s)", error)
+    return error_response(507, "Disk full", "The disk is full, so this change was not saved. Free some "
+                          "space and try again; everything saved before is safe.", code="disk_full")
+
+
+@bp.app_errorhandler(OSError)
+def handle_os_error(error: OSError):
+    """A file could not be written: a full disk is said as such (uploads, exports, backups)."""
+    if is_disk_full(error):
+        db.session.rollback()
+        return disk_full_response(error)
     return handle_unexpected_error(error)
 
 
@@ -86,8 +109,8 @@ def handle_unexpected_error(error: Exception):
     if propagate or propagate is None and (current_app.testing or current_app.debug):
         raise error  # tests see the real traceback; development mode shows the debugger
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-    return error_response(500, InternalServerError.name, "Something went wrong on our side. "
-                          "Your saved notes are safe; the details are in the log file.")
+    return error_response(500, "Internal Server Error", "Something went wrong on our side. "
+                          "Your saved notes are safe; the details are in the log file.", code="internal_server_error")
 
 
 def error_response(status: int, title: str, message: str, *, code: str | None = None):
