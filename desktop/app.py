@@ -64,6 +64,9 @@ def _run_locked(kit: KitSettings, paths: AppPaths, options: Options, config: dic
 
     # Listening from here on; requests wait in the backlog until the app process serves.
     server = LocalServer(app_name=kit.name, bearer_path=kit.bearer_path, sock=bind_remembered(paths.origin_port_file))
+    # Browsers keep cookies per host, not per port: every Flask app on 127.0.0.1 would share the one
+    # "session" cookie (and its CSRF token), so each app's is named after the app and its port.
+    config = {"SESSION_COOKIE_NAME": f"{kit.slug}_session_{server.port}", **config}
     kiosk_parts = None
     if use_window and kiosk.enabled:
         kiosk_parts = {"hidden": config["DESKTOP_KIOSK_HIDDEN"], "exit_pin": kiosk.exit_pin}

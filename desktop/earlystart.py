@@ -76,6 +76,8 @@ def start_early() -> None:
     closes its input at exit, and it ends without having served."""
     if _early or is_app_process():
         return
+    if os.name == "posix":  # before the app process exists: what either process creates is the user's only
+        os.umask(0o077)  # (paths.keep_files_private, which the later imports would otherwise set too late)
     try:
         _early.append(spawn_child(fork=True))
     except OSError:  # the launch goes on as usual, and says what is wrong where it can (with a log)

@@ -90,8 +90,10 @@ class SessionGuard:
     def _has_session(self, environ: dict) -> bool:
         from werkzeug.http import parse_cookie
 
-        value = parse_cookie(environ.get("HTTP_COOKIE", "")).get(self.cookie_name, "")
-        return hmac.compare_digest(value.encode(), self._session.encode())
+        # A page on another local port can set a cookie of the same name for 127.0.0.1 (cookies
+        # ignore ports): the browser then sends both. Ours is among them, or there is none.
+        values = parse_cookie(environ.get("HTTP_COOKIE", "")).getlist(self.cookie_name)
+        return any(hmac.compare_digest(value.encode(), self._session.encode()) for value in values)
 
     def _uses_bearer_token(self, environ: dict, path: str) -> bool:
         if not self.bearer_path or not path.startswith(self.bearer_path):

@@ -77,7 +77,9 @@ class AppPaths:
         return {"data": self.data, "config": self.config, "cache": self.cache, "logs": self.logs}
 
     def create(self) -> None:
-        """Create the directories (owner-only where the OS supports it)."""
+        """Create the directories, the user's only (owner-only where the OS supports it), and refuse
+        one that another user owns or can change: they could read or swap what the app keeps there."""
+        keep_files_private()
         for folder in (self.data, self.config, self.logs, self.cache):
             try:
                 made = not folder.exists()
@@ -88,8 +90,37 @@ class AppPaths:
                 from . import platforms
 
                 platforms.current().restrict_to_owner(folder)
+            else:
+                _check_owned_by_user(folder)
             if not os.access(folder, os.W_OK):
                 raise DataDirError(f"{folder} is not writable")
+
+
+def keep_files_private() -> None:
+    """From now on this process (and those it starts) creates files and folders only the user can
+    read (umask 077): the database, attachments, logs and caches, whatever the login's umask is."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def _check_owned_by_user(folder: Path) -> None:
+    """An existing folder of the app's: refused if another user owns it or can write to it (they
+    could read the notes or swap a file); opened up to the group or others, it is closed (0700)."""
+    if os.name != "posix":
+        return  # Windows: the folders' ACLs (restrict_to_owner)
+    info = folder.stat()
+    if os.geteuid() != 0 and info.st_uid != os.geteuid():
+        raise DataDirError(f"{folder} belongs to another user, who could read or change what the app keeps there. "
+                           f"Move it aside (mv {folder} {folder}.foreign) and start the app again to make a new one.")
+    if info.st_mode & 0o002:
+        raise DataDirError(f"{folder} can be changed by every user on this computer, so what it holds may have been "
+                           f"tampered with. If you trust its contents, make it yours alone with: chmod 700 {folder}")
+    if info.st_mode & 0o077:
+        import logging
+
+        logging.getLogger(__name__).warning("%s was open to other users (mode %o): made it the user's only (700)",
+                                            folder, info.st_mode & 0o777)
+        folder.chmod(0o700)
 
 
 def resolve_paths(app_name: str, data_dir: str | os.PathLike | None = None) -> AppPaths:

@@ -84,6 +84,15 @@ def display_env():
         yield env
 
 
+@pytest.fixture(autouse=True)
+def _umask_kept():
+    """The shell sets umask 077 where it runs (paths.keep_files_private): not for the tests after."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """A throwaway HOME for shell processes, to prove nothing of ours is written there."""

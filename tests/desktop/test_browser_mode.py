@@ -85,3 +85,17 @@ def test_works_without_stdout_and_stderr(tmp_path, home, workdir):
     assert code == 0
     assert out == "" and err == ""  # nothing tried to write to the missing streams
     assert "stopped from the console" in (data / "logs" / "app.log").read_text()
+
+
+def test_the_apps_cookies_are_its_own_among_other_apps_on_localhost(tmp_path, home, workdir):
+    """Issue 26: cookies are per host, not port, so every Flask app on 127.0.0.1 shared "session"
+    (a second Inkwell in the same browser made the first one's forms expire)."""
+    args = ["--browser", "--no-open", "--data-dir", str(tmp_path / "d")]
+    with running_shell(args, env=shell_env(os.environ, home), cwd=workdir) as proc:
+        session = session_from_output(proc)
+        port = session.url.rstrip("/").rsplit(":", 1)[1]
+        assert session.get("notes/new")[0] == 200  # a form: its CSRF token lives in the app's session
+        names = {cookie.name for cookie in session.cookies}
+        assert names == {f"desktop_session_{port}", f"inkwell_session_{port}"}
+        proc.send_signal(signal.SIGINT)
+        wait_for_exit(proc, timeout=10)

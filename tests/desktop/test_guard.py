@@ -95,6 +95,14 @@ def test_a_forged_host_is_refused_even_with_the_session(server, host):
     assert status == 403 and "another host" in body
 
 
+def test_a_cookie_of_the_same_name_from_another_local_port_is_ignored(server):
+    """Issue 26: a page on another port set one for 127.0.0.1 (cookies ignore ports); the browser sends both."""
+    forged = f"{server.guard.cookie_name}=planted"
+    for cookie in (f"{forged}; {server.guard.cookie_header()}", f"{server.guard.cookie_header()}; {forged}"):
+        assert send(server, headers={"Cookie": cookie})[0] == 200
+    assert send(server, headers={"Cookie": forged})[0] == 403
+
+
 def test_localhost_by_name_is_accepted(server):
     assert send(server, headers={"Host": f"localhost:{server.port}"}, session=True)[0] == 200
 
