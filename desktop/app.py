@@ -126,7 +126,8 @@ def _run_with_app_process(kit: KitSettings, paths: AppPaths, options: Options, l
     _start_up_done()
     from .browser import run_in_browser
 
-    return run_in_browser(kit, paths, server, frontdesk, open_browser=options.open_browser)
+    return run_in_browser(kit, paths, server, frontdesk, open_browser=options.open_browser,
+                          share_token=app_process.accept_token)
 
 
 def _shut_down(server: LocalServer, app_process: AppProcess, lock: InstanceLock) -> None:

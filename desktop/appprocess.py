@@ -58,13 +58,14 @@ class AppProcess:
         self._hello = {
             "spec": spec, "config": config, "kit": kit.to_json(), "root": str(kit.root or ""),
             "paths": {name: str(folder) for name, folder in paths.placeholders().items()},
-            "guard": server.guard.secrets(), "app_name": kit.name, "log_level": log_level, "access_log": access_log,
+            "app_name": kit.name, "log_level": log_level, "access_log": access_log,
             "native": native, "kiosk": kiosk, "dev": dev,
         }
         self.app_name = kit.name
         self.log_file = paths.log_file
         # What the app process may ask of this one (desktop.native, the kiosk's exit): set by the shell.
-        self.handlers: dict[str, Callable[..., Any]] = {"ready": self._ready, "failed": self._failed}
+        self.handlers: dict[str, Callable[..., Any]] = {"ready": self._ready, "failed": self._failed,
+                                                         "token_spent": server.guard.spend}
         self.on_settled: list[Callable[[], None]] = []
         self.on_crash: list[Callable[[str], None]] = []
         self.settled = threading.Event()
@@ -111,6 +112,10 @@ class AppProcess:
         """The page an app link shows (FileOpenError if refused)."""
         return self._ask("open_link", link=link)
 
+    def accept_token(self, token: str) -> None:
+        """The app process takes `token` (a new launch token of this process's guard) for one session."""
+        self._ask("accept_token", token=token)
+
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Ask the app process to stop (it closes the app's database) and wait for it; kill it if it hangs."""
         with self._lock:
@@ -146,7 +151,7 @@ class AppProcess:
         except OSError as exc:
             raise AppLoadError(f"cannot start the app process ({' '.join(child_command()[0][:1])}): "
                                f"{exc.strerror or exc}") from exc
-        hello = dict(self._hello)
+        hello = dict(self._hello, guard=self._server.guard.secrets())  # a restarted process: the unspent tokens
         # What changed since the process started: the working directory, [tool.desktop.env], sys.path.
         hello.update(environ=dict(os.environ), cwd=os.getcwd(), sys_path=child_command()[1])
         hello.update(hand_over_socket(process, handover, self._server.socket))

@@ -7,8 +7,10 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Callable
 
 from . import platforms
+from .errors import DesktopError
 from .frontdesk import Frontdesk
 from .kit import KitSettings
 from .logs import tell
@@ -22,12 +24,19 @@ log = logging.getLogger(__name__)
 class BrowserFront:
     """The user's web browser as the app's front: pages open through the launch file."""
 
-    def __init__(self, kit: KitSettings, paths: AppPaths, server: LocalServer) -> None:
-        self._kit, self._paths, self._server = kit, paths, server
+    def __init__(self, kit: KitSettings, paths: AppPaths, server: LocalServer,
+                 share_token: Callable[[str], None] = lambda token: None) -> None:
+        self._kit, self._paths, self._server, self._share_token = kit, paths, server, share_token
 
     def write(self, path: str = "/") -> Path:
-        """(Re)write the launch file, leading to `path`; return it."""
-        return write_launch_file(self._paths.browser_launch_file, self._server.guard.entry_url(path), self._kit.name)
+        """(Re)write the launch file with a new launch token (each opens one session), leading to `path`."""
+        token = self._server.guard.issue_token()
+        try:
+            self._share_token(token)  # the app process answers the handshake while it runs
+        except DesktopError as exc:  # it is down: this process's guard answers, and hands the token on at restart
+            log.info("the app process did not take the new launch token now (%s)", exc)
+        return write_launch_file(self._paths.browser_launch_file, self._server.guard.entry_url(path, token),
+                                 self._kit.name)
 
     def open(self, path: str = "/") -> bool:
         """Open a page of the app in the default browser; False when no browser could be started."""
@@ -49,11 +58,11 @@ class BrowserFront:
 
 
 def run_in_browser(kit: KitSettings, paths: AppPaths, server: LocalServer, frontdesk: Frontdesk, *,
-                   open_browser: bool) -> int:
+                   open_browser: bool, share_token: Callable[[str], None] = lambda token: None) -> int:
     """Serve the app to the user's browser until Ctrl+C or SIGTERM."""
     # The browser gets the launch token through a file only this user can read, as a command
     # line (seen by every process on the machine) or the console (often logged) would leak it.
-    front = BrowserFront(kit, paths, server)
+    front = BrowserFront(kit, paths, server, share_token=share_token)
     launch_file = front.write()
     stop = threading.Event()
     try:

@@ -18,6 +18,7 @@ import hmac
 import html
 import json
 import secrets
+import threading
 from typing import Callable, Iterable
 from urllib.parse import parse_qs
 
@@ -33,22 +34,54 @@ class SessionGuard:
         self.port = port
         self.app_name = app_name
         self.bearer_path = bearer_path
-        # Dev mode's server process takes over the shell's secrets, so the window's session survives restarts.
+        # The app process takes over the window process's secrets, so the window's session is one
+        # for the whole launch, however often the app process restarts.
         secrets_from = secrets_from or {}
-        self.token = secrets_from.get("token") or secrets.token_urlsafe(32)  # traded for the cookie
+        # Launch tokens: each opens one session, once (the window's first page, or a browser
+        # opening the launch file), then it is spent, though it may linger in a cache or a history.
+        self._tokens = set(secrets_from.get("tokens") or [secrets.token_urlsafe(32)])
+        self.token = next(iter(self._tokens))  # the one the window (or the first launch file) is given
         self._session = secrets_from.get("session") or secrets.token_urlsafe(32)  # the cookie: never in a URL
+        self._tokens_lock = threading.Lock()
+        self.on_spent: Callable[[str], None] = lambda token: None  # the app process tells the window process
         # Cookies are per host, not per port: a name per port keeps two apps' sessions apart.
         self.cookie_name = f"desktop_session_{port}"
         self.hosts = frozenset({f"127.0.0.1:{port}", f"localhost:{port}"})
         self.origins = frozenset(f"http://{host}" for host in self.hosts)
 
-    def entry_url(self, next_path: str = "/") -> str:
+    def entry_url(self, next_path: str = "/", token: str | None = None) -> str:
         """The URL that opens a session: for the window (in memory) or the 0600 launch file only."""
-        return f"http://127.0.0.1:{self.port}{HANDSHAKE_PATH}?token={self.token}&next={next_path}"
+        return f"http://127.0.0.1:{self.port}{HANDSHAKE_PATH}?token={token or self.token}&next={next_path}"
 
-    def secrets(self) -> dict[str, str]:
-        """The token and session value, for a server process of the same launch (dev mode)."""
-        return {"token": self.token, "session": self._session}
+    def issue_token(self) -> str:
+        """A new launch token (a browser opening the app again), good for one session."""
+        token = secrets.token_urlsafe(32)
+        self.accept_token(token)
+        return token
+
+    def accept_token(self, token: str) -> None:
+        """Take `token`, issued by the other process of this launch, as good for one session."""
+        with self._tokens_lock:
+            self._tokens.add(token)
+
+    def spend(self, token: str) -> None:
+        """`token` has opened its session (here or in the other process): it opens no other."""
+        with self._tokens_lock:
+            self._tokens.discard(token)
+
+    def _trade(self, token: str) -> bool:
+        with self._tokens_lock:
+            good = any(hmac.compare_digest(token.encode(), known.encode()) for known in self._tokens)
+            if good:
+                self._tokens.discard(token)
+        if good:
+            self.on_spent(token)
+        return good
+
+    def secrets(self) -> dict:
+        """The unspent tokens and the session value, for the app process of the same launch."""
+        with self._tokens_lock:
+            return {"tokens": sorted(self._tokens), "session": self._session}
 
     def cookie_header(self) -> str:
         """A Cookie header for the shell's own requests (the self-test's health check)."""
@@ -103,8 +136,9 @@ class SessionGuard:
     def _open_session(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         token = query.get("token", [""])[0]
-        if not self._has_session(environ) and not hmac.compare_digest(token.encode(), self.token.encode()):
-            return self._refuse(environ, start_response, "the session link is not valid for this launch")
+        if not self._has_session(environ) and not self._trade(token):
+            return self._refuse(environ, start_response, "the session link is not valid: each one opens the app "
+                                                         "once, in the launch that made it")
         from .localurls import redirect_target
 
         next_path = redirect_target(query.get("next", ["/"])[0])  # this server's, and nothing but a path

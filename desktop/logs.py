@@ -46,12 +46,14 @@ def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log:
             log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
         )
         file_handler.setFormatter(logging.Formatter(FORMAT))
+        file_handler.addFilter(RepeatLimit())  # a flood of one error must not rotate the earlier log away
         root.addHandler(file_handler)
         _shell_handlers.append(file_handler)
     if sys.stderr is not None:
         console = logging.StreamHandler(sys.stderr)
         console.setFormatter(logging.Formatter(console_format))
         console.setLevel(console_level)  # the file has the detail; by default the console only problems
+        console.addFilter(RepeatLimit())
         root.addHandler(console)
         _shell_handlers.append(console)
     _set_levels({
@@ -63,6 +65,36 @@ def configure_logging(log_file: Path | None, level: str = "INFO", *, access_log:
     })
     logging.getLogger("pywebview").addFilter(_PAGE_MOVED_ON)  # a set: adding it again changes nothing
     logging.captureWarnings(True)
+
+
+class RepeatLimit(logging.Filter):
+    """At most `limit` records of one kind (logger, level, message template) a minute: another
+    program opening a thousand connections, or a page retrying a failing request, would otherwise
+    write the same line until the rotating log has pushed out everything that came before it."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        super().__init__()
+        self.limit, self.window = limit, window
+        self._seen: dict[tuple, list] = {}  # kind -> [window start, count]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import time
+
+        now = time.monotonic()
+        kind = (record.name, record.levelno, str(record.msg)[:200])
+        entry = self._seen.get(kind)
+        if entry is None or now - entry[0] >= self.window:
+            if len(self._seen) > 1000:  # many kinds, each seen rarely: start over
+                self._seen.clear()
+            dropped = entry[1] - self.limit if entry is not None and entry[1] > self.limit else 0
+            self._seen[kind] = [now, 1]
+            if dropped:
+                record.msg = f"{record.msg} (and {dropped} more like it in the last minute, left out)"
+            return True
+        entry[1] += 1
+        if entry[1] == self.limit:
+            record.msg = f"{record.msg} (more like it in the next minute are left out)"
+        return entry[1] <= self.limit
 
 
 class _PageMovedOnFilter(logging.Filter):

@@ -20,6 +20,7 @@ from .guard import SessionGuard
 log = logging.getLogger(__name__)
 
 TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]+")
+IDLE_TIMEOUT = 30.0  # seconds a connection may sit without sending its request (or taking the answer)
 ALIVE_PATH = "/__desktop__/alive"  # the window process's "are you there?" to the app process (apprecovery.py)
 
 
@@ -90,6 +91,7 @@ class LocalServer:
             request_handler=request_handler(), fd=self._socket.fileno(),
         )
         server.daemon_threads = True  # a hung request must not keep the process alive
+        cap_connections(server)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": self.POLL_INTERVAL},
@@ -117,6 +119,42 @@ class LocalServer:
         log.info("server stopped")
 
 
+def cap_connections(server, limit: int | None = None) -> None:
+    """At most `limit` connections at a time (a quarter of the open-file limit, at most 256): more,
+    and they are closed at once. Anything on the machine can connect to the port; a program that
+    opens a thousand connections and sends nothing would otherwise use up the app's file
+    descriptors (the database, attachments) and stall it. Idle ones time out (IDLE_TIMEOUT)."""
+    if limit is None:
+        limit = 256
+        try:
+            import resource
+
+            limit = max(16, min(limit, resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 4))
+        except (ImportError, ValueError, OSError):  # Windows: no such limit to share
+            pass
+    slots = threading.BoundedSemaphore(limit)
+    process_request, process_request_thread = server.process_request, server.process_request_thread
+
+    def admit(request, client_address):
+        if not slots.acquire(blocking=False):
+            log.warning("more than %d connections at once: closed a new one", limit)
+            server.shutdown_request(request)
+            return
+        try:
+            process_request(request, client_address)
+        except BaseException:
+            slots.release()
+            raise
+
+    def serve_then_free(request, client_address):
+        try:
+            process_request_thread(request, client_address)
+        finally:
+            slots.release()
+
+    server.process_request, server.process_request_thread = admit, serve_then_free
+
+
 def request_handler():
     """Werkzeug's request handler, quieter and without the launch token in the log."""
     from werkzeug.serving import WSGIRequestHandler
@@ -127,9 +165,21 @@ def request_handler():
         server_version = "local"
         sys_version = ""
 
+        timeout = IDLE_TIMEOUT  # an idle connection (another program's, a dead client's) is closed
+
         def log(self, type: str, message: str, *args) -> None:
             line = message % args if args else message
             if ALIVE_PATH not in line:  # every few seconds: not worth a line
                 super().log(type, TOKEN_IN_URL.sub(r"\1(hidden)", line))
+
+        def log_request(self, code="-", size="-") -> None:
+            path = getattr(self, "path", None)
+            if path is None or "?" not in path:
+                return super().log_request(code, size)
+            self.path = path.split("?", 1)[0] + "?(query left out)"  # search words, tokens: not in the log
+            try:
+                super().log_request(code, size)
+            finally:
+                self.path = path
 
     return RequestHandler

@@ -96,7 +96,7 @@ class NativeWindow(PageControl):
         webview.settings["ALLOW_FILE_URLS"] = False
         platform.adapt_webview(self.navigation.keep_in_window)
         if self.kiosk is not None:  # a file chooser or a save dialog would show a visitor every folder
-            platform.restrict_kiosk_files(file_dialogs=self.kiosk.file_dialogs, downloads=self.kiosk.downloads)
+            platform.restrict_kiosk_webview(file_dialogs=self.kiosk.file_dialogs, downloads=self.kiosk.downloads)
         window_settings = self.kit.window
         state = self._initial_state(webview)
         self._window = webview.create_window(

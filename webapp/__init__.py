@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -65,16 +66,22 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
     recovery.init_app(app)  # first of the request hooks: the others read the database
     sqlite.init_app(app)
+    with app.app_context():
+        emptied = sqlite.emptied_beside_backups(db.engine, Path(app.instance_path) / "backups")
     try:
-        schema.init_app(app)
+        if emptied:
+            recovery.enter(app, emptied)  # offer the backups rather than start with no notes
+        else:
+            schema.init_app(app)
     except DatabaseError as exc:
         if not sqlite.is_damaged(exc):
             raise
         recovery.enter(app, str(exc.orig))
     else:
-        from .services import backups
+        if not emptied:
+            from .services import backups
 
-        backups.schedule(app)
+            backups.schedule(app)
 
     from . import cli, security, static_files, views
     from .services import lock

@@ -47,6 +47,29 @@ def pragmas(engine: Engine) -> dict[str, object]:
         }
 
 
+def emptied_beside_backups(engine: Engine, backups: Path) -> str | None:
+    """Why the app should not start afresh on this database: its file exists but is empty (0 bytes:
+    a failed sync, a disk tool), while backups of it sit beside it. SQLite would take it for a new
+    database, and the app would start with no notes instead of offering the backups."""
+    path = database_file(engine)
+    try:
+        emptied = path is not None and path.stat().st_size == 0
+    except OSError:  # no file yet: a first start
+        return None
+    if emptied and backups.is_dir() and any(backups.glob("*.sqlite3")):
+        return "the database file is empty (0 bytes), though backups of it exist"
+    return None
+
+
+def copy_file_exactly(source: Path, target: Path) -> None:
+    """Copy a database byte for byte, with its -wal and -shm files (for one SQLite can't read:
+    the backup API would rewrite its header)."""
+    for suffix in ("", "-wal", "-shm"):
+        original = source.with_name(source.name + suffix)
+        if original.exists():
+            target.with_name(target.name + suffix).write_bytes(original.read_bytes())
+
+
 def database_file(engine: Engine) -> Path | None:
     """The file behind a SQLite engine (None for in-memory databases and other servers)."""
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):

@@ -19,7 +19,8 @@ Each backend module provides:
     adapt_webview(keep)      fit pywebview's backend (navigation policy `keep(url) -> bool`, bug fixes)
     close_modal_dialogs()    dismiss open dialogs, so that closing the window can finish
     watch_kiosk_input(...)   kiosk mode: block close/reload keys, catch the exit keys, report activity
-    restrict_kiosk_files(..) kiosk mode: no file chooser unless allowed; downloads into one folder or none
+    restrict_kiosk_webview(.) kiosk mode: no file chooser unless allowed, downloads into one folder or
+                             none, only pages fill the window
     watch_close_keys(w, f)   outside kiosk mode: the usual close keys (Ctrl+Q, Ctrl+W) call f
     follow_page_title(w)     keep the title bar on the page's title as it changes
     count_keys(w)            count the key presses the window passes to its page, and the page too

@@ -69,7 +69,7 @@ def watch_kiosk_input(window, *, exit_keys, on_exit_keys, on_activity) -> None:
     """Not wired up here yet: kiosk mode is full screen and locked to the app, without key filtering."""
 
 
-def restrict_kiosk_files(*, file_dialogs: bool, downloads: str) -> None:
+def restrict_kiosk_webview(*, file_dialogs: bool, downloads: str) -> None:
     """Never called: KIOSK is False here (`--kiosk` is refused with a message)."""
 
 

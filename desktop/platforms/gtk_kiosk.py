@@ -1,9 +1,13 @@
-"""A kiosk's files on GTK: no file chooser unless the operator allows it, downloads into one folder or none.
+"""A kiosk's web view on GTK: no file chooser unless the operator allows it, downloads into one
+folder or none, and no page a visitor can't leave.
 
 WebKitGTK answers `<input type=file>` with GTK's file chooser (Home, hidden files, Ctrl+L for any
 path) and pywebview answers a download with GTK's save dialog: at a public screen either one
 hands the visitor the whole file system. In kiosk mode both go through this policy instead,
 as do the app's own `desktop.native.open_dialog` calls (pywebview's `create_file_dialog`).
+A link to something that isn't a page (JSON, a stylesheet, a bare image) would fill the kiosk's
+window with it, with no back button and no way out until the idle reset: the window stays on the
+page it was on instead.
 """
 
 from __future__ import annotations
@@ -15,15 +19,19 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def restrict_kiosk_files(*, file_dialogs: bool, downloads: str) -> None:
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def restrict_kiosk_webview(*, file_dialogs: bool, downloads: str) -> None:
     """From now on, in this process: file dialogs only if `file_dialogs`; downloads saved into
-    the folder `downloads` without a dialog, or refused when it is ""."""
+    the folder `downloads` without a dialog, or refused when it is ""; only pages fill the window."""
     from webview.platforms import gtk as pywebview_gtk
 
     view = pywebview_gtk.BrowserView
     if getattr(view, "_kiosk_files", False):
         return
-    original_init, original_dialog = view.__init__, view.create_file_dialog
+    original_init, original_dialog, original_navigation = view.__init__, view.create_file_dialog, view.on_navigation
+    webkit = pywebview_gtk.webkit
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
@@ -58,7 +66,19 @@ def restrict_kiosk_files(*, file_dialogs: bool, downloads: str) -> None:
         download.set_destination(pywebview_gtk.glib.filename_to_uri(str(destination)))
         return True
 
+    def on_navigation(self, webview, decision, decision_type):
+        if isinstance(decision, webkit.ResponsePolicyDecision) and decision.is_main_frame_main_resource() \
+                and decision.is_mime_type_supported():  # unsupported types are downloads (above)
+            kind = (decision.get_response().get_mime_type() or "").lower()
+            if kind not in PAGE_TYPES:
+                log.info("kiosk mode: a link to %s (not a page) was not followed: the window stays on its page",
+                         kind or "something")
+                decision.ignore()
+                return True
+        return original_navigation(self, webview, decision, decision_type)
+
     view.__init__ = init
+    view.on_navigation = on_navigation
     view.create_file_dialog = create_file_dialog
     view.on_download_decide_destination = on_download_decide_destination
     view._kiosk_files = True

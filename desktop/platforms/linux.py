@@ -8,7 +8,7 @@ from ._posix import allow_foreground, channel_address, restrict_to_owner, try_lo
 from .gtk_menus import install_menu_bar, open_folder, perform_role, show_about, web_view, when_web_view, window_is_active  # noqa: F401 - part of the backend interface
 from .gtk_icon import sized_icon
 from .gtk_input import count_keys, keys_sent  # noqa: F401 - part of the backend interface
-from .gtk_kiosk import restrict_kiosk_files  # noqa: F401 - part of the backend interface
+from .gtk_kiosk import restrict_kiosk_webview  # noqa: F401 - part of the backend interface
 from .gtk_tray import install_tray  # noqa: F401 - part of the backend interface
 
 import logging

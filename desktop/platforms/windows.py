@@ -124,7 +124,7 @@ def watch_kiosk_input(window, *, exit_keys, on_exit_keys, on_activity) -> None:
     """Never called: KIOSK is False here (`--kiosk` is refused with a message)."""
 
 
-def restrict_kiosk_files(*, file_dialogs: bool, downloads: str) -> None:
+def restrict_kiosk_webview(*, file_dialogs: bool, downloads: str) -> None:
     """Never called: KIOSK is False here (`--kiosk` is refused with a message)."""
 
 

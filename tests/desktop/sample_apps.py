@@ -258,8 +258,9 @@ KIOSK_SPELLINGS = [
 
 def create_kiosk_probe_app():
     """Pages a kiosk hides, and a start page that asks for each of them from inside the window under
-    every spelling above (reporting what came back), then offers a file chooser, a download and a
-    link to a hidden page spelled with an encoded slash, each large enough to click blind."""
+    every spelling above (reporting what came back), then offers a file chooser, a download, a
+    link to a hidden page spelled with an encoded slash and one to JSON (a dead end in a kiosk),
+    each large enough to click blind."""
     import json
     from pathlib import Path
 
@@ -271,6 +272,7 @@ def create_kiosk_probe_app():
     app.post("/settings/tokens", endpoint="tokens")(lambda: f"{secret} token made")
     app.post("/notes/<int:note_id>/purge", endpoint="purge")(lambda note_id: f"{secret} note {note_id} purged")
     app.get("/notes/<int:note_id>", endpoint="note")(lambda note_id: f"<title>Note {note_id}</title><p>note {note_id}")
+    app.get("/data.json", endpoint="data")(lambda: {"raw": "data"})
     app.get("/file.txt", endpoint="file")(lambda: ("some text", {"Content-Type": "text/plain",
                                                                  "Content-Disposition": "attachment; filename=file.txt"}))
 
@@ -280,6 +282,7 @@ def create_kiosk_probe_app():
                 "<input id=pick type=file style='display:block;width:100%;height:200px'>"
                 "<a id=get href='/file.txt' download style='display:block;height:200px;background:#ccc'>Download</a>"
                 "<a href='/%2Fsettings/' style='display:block;height:200px;background:#aaa'>Settings</a>"
+                "<a href='/data.json' style='display:block;height:200px;background:#888'>Raw data</a>"
                 "<script>"
                 f"const spellings = {json.dumps(KIOSK_SPELLINGS)};"
                 "(async () => { const seen = {};"

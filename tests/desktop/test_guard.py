@@ -66,6 +66,28 @@ def test_the_launch_token_opens_a_strict_http_only_session(server):
     assert send(server, headers={"Cookie": session_cookie})[0] == 200
 
 
+def test_a_launch_token_opens_one_session_once(server):
+    """Issue 26: it could be replayed for the whole launch (from WebKit's disk cache, a browser's history)."""
+    spent = []
+    server.guard.on_spent = spent.append
+    assert send(server, entry_path(server))[0] == 303
+    status, headers, _ = send(server, entry_path(server))  # the same link again, without the cookie
+    assert status == 403 and "Set-Cookie" not in headers
+    assert spent == [server.guard.token] and server.guard.token not in server.guard.secrets()["tokens"]
+    fresh = server.guard.issue_token()  # a browser opening the app again gets a new one
+    path = server.guard.entry_url("/", fresh).split(f":{server.port}", 1)[1]
+    assert send(server, path)[0] == 303 and send(server, path)[0] == 403
+
+
+def test_a_restarted_app_process_takes_only_the_unspent_tokens(server):
+    from desktop.guard import SessionGuard
+
+    send(server, entry_path(server))
+    restarted = SessionGuard(server.port, secrets_from=server.guard.secrets())
+    assert server.guard.token not in restarted.secrets()["tokens"]
+    assert restarted.cookie_header() == server.guard.cookie_header()  # the same session for the launch
+
+
 @pytest.mark.parametrize("token", ["", "wrong", "x" * 43])
 def test_a_wrong_token_opens_nothing(server, token):
     status, headers, _ = send(server, f"/__desktop__/session?token={token}")
@@ -151,7 +173,7 @@ def test_the_token_never_reaches_the_access_log(server, caplog):
         send(server, entry_path(server))
         send(server, f"/__desktop__/session?token={server.guard.token}&next=/x")
     assert "/__desktop__/session" in caplog.text
-    assert server.guard.token not in caplog.text and "token=(hidden)" in caplog.text
+    assert server.guard.token not in caplog.text and "session?(query left out)" in caplog.text
 
 
 def test_each_launch_has_its_own_token_and_session():

@@ -346,8 +346,8 @@ def click(display_env, x: int, y: int) -> None:
 @pytest.mark.gui
 def test_a_kiosk_window_reaches_no_hidden_page_and_no_file_dialog(display_env, tmp_path, home, artifacts_dir):
     """Issue 26: from inside the real kiosk window, every spelling of a hidden page is refused; the file
-    chooser and downloads are refused (no dialog shows); a link spelled with an encoded slash
-    shows "not available here"."""
+    chooser and downloads are refused (no dialog shows); a link to JSON leaves the window where it
+    was; a link spelled with an encoded slash shows "not available here"."""
     from tests.desktop.sample_apps import KIOSK_SPELLINGS
     from tests.support.screen import window_titles
 
@@ -365,6 +365,10 @@ def test_a_kiosk_window_reaches_no_hidden_page_and_no_file_dialog(display_env, t
         click(display_env, 640, 300)  # the download link
         wait_for(lambda: "a download was refused" in log_file.read_text(), timeout=15)
         assert set(window_titles(display_env)) <= titles  # no dialog opened
+        click(display_env, 640, 700)  # /data.json: no page, so no way back from it
+        wait_for(lambda: "a link to application/json (not a page) was not followed" in log_file.read_text(),
+                 timeout=15)
+        assert "Kiosk probed" in window_titles(display_env)
         click(display_env, 640, 500)  # /%2Fsettings/
         wait_for_window(display_env, "Not available here", timeout=15)
         screenshot(display_env).save(artifacts_dir / "kiosk-not-available.png")

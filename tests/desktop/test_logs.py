@@ -183,3 +183,16 @@ def test_pywebviews_bridge_failing_in_a_page_the_user_left_is_not_an_error(tmp_p
     pywebview.error("WebKitJavascriptError: something else")
     text = log_file.read_text()
     assert "_createApi" not in text and " ERROR " in text and "something else" in text
+
+
+def test_a_flood_of_one_line_does_not_push_the_earlier_log_out(tmp_path, isolated_logging):
+    """Issue 26: an error flood rotated the earlier log away."""
+    log_file = tmp_path / "app.log"
+    configure_logging(log_file, "INFO")
+    logging.getLogger("desktop.test").warning("what happened first")
+    for number in range(5000):
+        logging.getLogger("werkzeug").error("Error on request %d", number)
+    flush_logs()
+    text = log_file.read_text()
+    assert "what happened first" in text and text.count("Error on request") == 20
+    assert "more like it in the next minute are left out" in text

@@ -85,3 +85,56 @@ def test_no_version_banner():
             assert "Python" not in response.headers["Server"]
     finally:
         server.stop()
+
+
+def test_idle_connections_time_out_and_too_many_are_closed(monkeypatch):
+    """Issue 26: ~1,100 idle connections from another user stalled the app at the fd limit of 1024."""
+    import socket
+    import time
+
+    from desktop import server as server_module
+    from tests.support.processes import wait_for
+
+    monkeypatch.setattr(server_module, "IDLE_TIMEOUT", 0.5)
+    real_cap = server_module.cap_connections
+    monkeypatch.setattr(server_module, "cap_connections", lambda server: real_cap(server, limit=8))
+    server = LocalServer()
+    server.serve(hello_app())
+    idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(20)]  # they send nothing
+    try:
+        def closed(connection) -> bool:
+            connection.settimeout(0.05)
+            try:
+                return connection.recv(1) == b""
+            except TimeoutError:
+                return False
+
+        wait_for(lambda: sum(closed(c) for c in idle) >= 12, timeout=5)  # beyond the cap: closed at once
+
+        def answered() -> bool:
+            try:
+                return get(server) == "hello"
+            except OSError:  # the cap is still full of idle connections
+                return False
+
+        started = time.monotonic()
+        wait_for(answered, timeout=10)  # the idle ones time out, and the window's requests get through
+        assert time.monotonic() - started < 5
+        assert all(closed(c) for c in idle)
+    finally:
+        for connection in idle:
+            connection.close()
+        server.stop()
+
+
+def test_the_access_log_leaves_queries_out(caplog):
+    import logging
+
+    server = LocalServer()
+    server.serve(hello_app())
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            get(server, "?q=my+private+search")
+    finally:
+        server.stop()
+    assert "private" not in caplog.text and "GET /?(query left out)" in caplog.text

@@ -262,3 +262,48 @@ def test_every_write_path_answers_507_on_a_full_disk(app, client, monkeypatch):
     response = client.post("/settings/backups/", data={})
     assert response.status_code == 507 and "The disk is full" in response.get_data(as_text=True)
     assert listed(client, "/") == ["Saved before the disk filled up"]
+
+
+def damage_in_place(data_dir, migrated_database, damage) -> bytes:
+    """A database with notes and a backup, then `damage(bytes) -> bytes` applied to its file."""
+    live = data_dir / "inkwell.sqlite3"
+    live.write_bytes(migrated_database.read_bytes())
+    app = create_app(TestingConfig, instance_path=str(data_dir))
+    client = app.test_client()
+    create(client, "Saved yesterday")
+    backup_now(client)
+    with app.app_context():
+        db.engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        live.with_name(live.name + suffix).unlink(missing_ok=True)
+    damaged = damage(live.read_bytes())
+    live.write_bytes(damaged)
+    return damaged
+
+
+def test_a_database_damaged_past_its_header_is_kept_byte_for_byte(data_dir, migrated_database):
+    """Issue 26: SQLite could still read this one, so its kept copy was rewritten (3 header bytes differed)."""
+    damaged = damage_in_place(data_dir, migrated_database, lambda data: data[:4096] + b"\xff" * 64 + data[4096 + 64:])
+    app = create_app(TestingConfig, instance_path=str(data_dir))
+    client = app.test_client()
+    with app.app_context():
+        recovery.enter(app, "database disk image is malformed")  # as the first failing query does
+    assert client.post("/recovery/restore", data={}).status_code == 302
+    assert [p.read_bytes() for p in (data_dir / "backups").glob("damaged-*")] == [damaged]
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_an_emptied_database_offers_the_backups_instead_of_starting_empty(data_dir, migrated_database):
+    """Issue 26: a zero-byte database silently started empty, though a backup sat beside it."""
+    damage_in_place(data_dir, migrated_database, lambda data: b"")
+    app = create_app(TestingConfig, instance_path=str(data_dir))
+    client = app.test_client()
+    page = client.get("/", follow_redirects=True)
+    assert page.status_code == 503 and "the database file is empty (0 bytes)" in page.get_data(as_text=True)
+    with app.app_context():
+        latest = backups.list_backups()[0].name
+    assert client.post("/recovery/restore", data={"backup": latest}).status_code == 302
+    assert listed(client, "/") == ["Saved yesterday"]
+    with app.app_context():
+        db.engine.dispose()

@@ -147,22 +147,22 @@ def restore(name: str) -> Path:
     return aside
 
 
-def set_aside(live: Path, label: str = SET_ASIDE_PREFIX) -> Path:
+def set_aside(live: Path, label: str = SET_ASIDE_PREFIX, *, damaged: bool = False) -> Path:
     """Keep a copy of the live database beside the backups before it is replaced.
 
     A sound database is copied with the backup API (which includes what is still in the WAL
-    file); one SQLite can't read is copied byte for byte, with its -wal and -shm files.
+    file); a damaged one (or one SQLite can't read) byte for byte, with its -wal and -shm files.
     """
     folder().mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
     target = folder() / f"{label}{stamp}-{live.name}"
     db.engine.dispose()
+    if damaged:
+        sqlite.copy_file_exactly(live, target)
+        return target
     try:
         sqlite.copy_database(live, target)
     except sqlite3.Error:
         target.unlink(missing_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            original = live.with_name(live.name + suffix)
-            if original.exists():
-                target.with_name(target.name + suffix).write_bytes(original.read_bytes())
+        sqlite.copy_file_exactly(live, target)
     return target

@@ -158,7 +158,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 def import_zip(path: Path, *, progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import the archive at `path`; all or nothing."""
+    """Import the archive at `path` in one transaction (a failure half-way leaves nothing); entries
+    that can't be read or aren't notes are skipped and named in the report."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:

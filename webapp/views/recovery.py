@@ -40,7 +40,7 @@ def restore():
         if replacement is not None:
             backups.check(replacement.path)
         live = sqlite.database_file(db.engine)
-        kept = backups.set_aside(live, label="damaged-")
+        kept = backups.set_aside(live, label="damaged-", damaged=True)  # byte for byte, whatever SQLite reads
         sqlite.remove_database(db.engine)
         if replacement is not None:
             sqlite.restore_database(db.engine, replacement.path)
