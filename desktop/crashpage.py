@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import html
 import json
+import secrets
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .banner import answer_action, banner_js
+from .guard import shell_page_headers
 
 RESTART_PATH = "/__desktop__/restart"
 RESTART_ACTION = "restart-app"
@@ -47,15 +49,16 @@ def stopped_app(app_name: str, message: str, log_file: Path, restart: Callable[[
         if environ.get("PATH_INFO") == RESTART_PATH:
             return answer_action(environ, start_response, RESTART_ACTION, restart)
         if "text/html" in environ.get("HTTP_ACCEPT", ""):
+            nonce = secrets.token_urlsafe(16)
             return _answer(start_response, "503 Service Unavailable", "text/html; charset=utf-8",
-                           _page(app_name, headline, message, log_file).encode())
+                           _page(app_name, headline, message, log_file, nonce).encode(), nonce)
         body = json.dumps({"error": {"message": f"{message} Restart it from its window."}}).encode()
         return _answer(start_response, "503 Service Unavailable", "application/json", body)
 
     return app
 
 
-def _page(app_name: str, headline: str, message: str, log_file: Path) -> str:
+def _page(app_name: str, headline: str, message: str, log_file: Path, nonce: str) -> str:
     # Inline script: this page is the shell's, not the app's, and carries no content from elsewhere.
     return (
         "<!doctype html><html data-desktop-stopped><meta charset=utf-8>"
@@ -63,11 +66,12 @@ def _page(app_name: str, headline: str, message: str, log_file: Path) -> str:
         "<body style='font-family:system-ui,sans-serif;margin:5rem 3rem;line-height:1.5'>"
         f"<h1>{html.escape(headline)}</h1><p>{html.escape(message)}</p>"
         f"<p>The details are in the log file:<br><code>{html.escape(str(log_file))}</code></p>"
-        f"<script>{banner_call(app_name, message, log_file)}</script></body></html>"
+        f"<script nonce={nonce}>{banner_call(app_name, message, log_file)}</script></body></html>"
     )
 
 
-def _answer(start_response: Callable, status: str, content_type: str, body: bytes) -> list[bytes]:
+def _answer(start_response: Callable, status: str, content_type: str, body: bytes, nonce: str = "") -> list[bytes]:
     start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store"), ("Retry-After", "2")])
+                            ("Cache-Control", "no-store"), ("Retry-After", "2"),
+                            *shell_page_headers(script_nonce=nonce)])
     return [body]

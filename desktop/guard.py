@@ -26,6 +26,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HANDSHAKE_PATH = "/__desktop__/session"
 
 
+def shell_page_headers(*, script_nonce: str = "") -> list[tuple[str, str]]:
+    """Headers for the shell's own pages (refusals, the hand-over, the stopped-app and kiosk pages):
+    nothing runs on them but their own style and, with `script_nonce`, their one script; no
+    frame of another page may hold them."""
+    script = f"'nonce-{script_nonce}'" if script_nonce else "'none'"
+    policy = (f"default-src 'none'; style-src 'unsafe-inline'; script-src {script}; connect-src 'self'; "
+              "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    return [("Content-Security-Policy", policy), ("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer")]
+
+
 class SessionGuard:
     """WSGI middleware admitting only requests from the session the window opened."""
 
@@ -146,8 +157,8 @@ class SessionGuard:
             ("Location", next_path),
             ("Set-Cookie", f"{self.cookie_name}={self._session}; Path=/; HttpOnly; SameSite=Strict"),
             ("Cache-Control", "no-store"),
-            ("Referrer-Policy", "no-referrer"),
             ("Content-Length", "0"),
+            *shell_page_headers(),
         ])
         return [b""]
 
@@ -166,7 +177,7 @@ class SessionGuard:
             ).encode()
             content_type = "text/html; charset=utf-8"
         start_response("403 Forbidden", [
-            ("Content-Type", content_type), ("Content-Length", str(len(body))),
-            ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
+            ("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store"),
+            *shell_page_headers(),
         ])
         return [body]

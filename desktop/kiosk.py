@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from .config import KioskConfig
+from .guard import shell_page_headers
 from .kioskpin import verify_pin
 
 log = logging.getLogger(__name__)
@@ -72,16 +73,10 @@ class KioskExit:
             )
         page = kiosk_page("Leave kiosk mode", body).encode()
         start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
-                                ("Cache-Control", "no-store"), *SHELL_PAGE_HEADERS])
+                                ("Cache-Control", "no-store"), *shell_page_headers()])
         return [page]
 
 
-# The kiosk's own pages: styled by the one style element they carry, nothing else allowed.
-SHELL_PAGE_HEADERS = (
-    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                "frame-ancestors 'none'; base-uri 'none'"),
-    ("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
-)
 _KIOSK_STYLE = ("body{font:18px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;"
                 "margin:0;background:#f4f3ef;color:#222}main{background:#fff;padding:2rem 2.5rem;border-radius:12px;"
                 "box-shadow:0 2px 12px #0002;max-width:28rem}input,button{font:inherit;padding:.4rem .6rem}"

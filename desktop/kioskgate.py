@@ -21,7 +21,8 @@ import re
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from .kiosk import SHELL_PAGE_HEADERS, kiosk_page
+from .guard import shell_page_headers
+from .kiosk import kiosk_page
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class KioskGate:
             body = not_available_page(self._name).encode()
             content_type = "text/html; charset=utf-8"
         start_response("403 Forbidden", [("Content-Type", content_type), ("Content-Length", str(len(body))),
-                                         ("Cache-Control", "no-store"), *SHELL_PAGE_HEADERS])
+                                         ("Cache-Control", "no-store"), *shell_page_headers()])
         return [body]
 
 

@@ -159,8 +159,10 @@ def _static_page_app(page: str):
     body = page.encode()
 
     def app(environ, start_response):
+        from .guard import shell_page_headers
+
         start_response("500 Internal Server Error", [
-            ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
+            ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))), *shell_page_headers(),
         ])
         return [body]
 

@@ -44,3 +44,15 @@ def test_the_banner_script_is_plain_ascii_with_the_text_as_json():
     script = banner_call("Notes «dev»", "Notes «dev» stopped unexpectedly (exit code 1).", "/home/mé/app.log")
     assert script.isascii()  # pywebview's GTK backend cuts scripts with multi-byte characters short
     assert '"Notes \\u00abdev\\u00bb stopped unexpectedly (exit code 1). Nothing you saved' in script
+
+
+def test_the_page_runs_only_its_own_script_and_no_frame_holds_it():
+    """Issue 26: the shell's own pages carried no CSP or frame protection."""
+    import re
+
+    response = client([]).get("/notes/3", headers={"Accept": "text/html"})
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert f"<script nonce={nonce}>" in response.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in policy and response.headers["X-Frame-Options"] == "DENY"
+    assert client([]).get("/", headers={"Accept": "text/html"}).headers["Content-Security-Policy"] != policy

@@ -48,6 +48,14 @@ def entry_path(server: LocalServer) -> str:
     return server.entry_url.split(f":{server.port}", 1)[1]
 
 
+def test_the_shells_own_answers_run_nothing_and_no_frame_holds_them(server):
+    """Issue 26: the 403 page and the hand-over carried no CSP or frame protection."""
+    for path in ("/", entry_path(server)):
+        headers = send(server, path)[1]
+        assert "default-src 'none'" in headers["Content-Security-Policy"], path
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
+
+
 def test_a_request_without_the_session_gets_a_plain_403_page(server):
     status, headers, body = send(server)
     assert status == 403 and headers["Content-Type"].startswith("text/html")
