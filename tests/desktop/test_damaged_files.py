@@ -35,7 +35,8 @@ def test_a_full_disk_refuses_new_writes_and_keeps_the_rest(tmp_path, home, workd
         pytest.skip("mounting a tmpfs needs root and a mount namespace (the SQLite-level test covers the rest)")
     data = tmp_path / "d"
     (data / "data").mkdir(parents=True)
-    script = (f"mount -t tmpfs -o size=3m tmpfs {data / 'data'} && exec {sys.executable} -m desktop "
+    # mode=0700: a tmpfs is made 1777 by default, and a data folder every user can write to is refused.
+    script = (f"mount -t tmpfs -o size=3m,mode=0700 tmpfs {data / 'data'} && exec {sys.executable} -m desktop "
               f"--browser --no-open --data-dir {data}")
     proc = subprocess.Popen(["unshare", "-m", "sh", "-c", script], env=shell_env(os.environ, home), cwd=workdir,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -53,6 +54,11 @@ def test_a_full_disk_refuses_new_writes_and_keeps_the_rest(tmp_path, home, workd
         for note_id in saved:  # everything acknowledged before is still there
             assert session.get(f"api/v1/notes/{note_id}")[0] == 200
         assert session.get("healthz")[0] == 200  # and the app keeps running
+        # Issue 26: the export, which needs room to write, says the disk is full; pages still show.
+        for page in ("tags", "settings/", "transfer/", "trash", "search?q=note"):
+            assert session.get(page)[0] == 200, page
+        status, text = session.get("transfer/export.zip")
+        assert status == 507 and "The disk is full" in text
         proc.send_signal(signal.SIGTERM)
         code, _, _ = wait_for_exit(proc, timeout=15)
         assert code == 0
