@@ -17,10 +17,12 @@ Only installs that belong to the user update themselves (see `install_format`); 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -99,9 +101,10 @@ def _stage(folder: Path, version: str, fill: Callable[[Path], object]) -> Path:
     shutil.rmtree(staged, ignore_errors=True)
     partial = sibling(folder, ".next-partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
     try:
-        fill(partial)
+        with _install_modes(folder):
+            partial.mkdir()
+            fill(partial)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # nothing half-made is left behind
         raise
@@ -113,6 +116,22 @@ def _stage(folder: Path, version: str, fill: Callable[[Path], object]) -> Path:
     os.replace(mark.with_suffix(".partial"), mark)  # complete: the next start applies it
     log.info("update %s staged in %s: it applies at the next start", version, staged)
     return staged
+
+
+@contextlib.contextmanager
+def _install_modes(folder: Path):
+    """New folders and files made as open as the install is (an .app in /Applications that other
+    users run: 755), not by the umask the app keeps its user data private with (077). The window
+    process stages an update; the user's data is written by the app process."""
+    if os.name != "posix":
+        yield
+        return
+    umask = 0o777 & ~stat.S_IMODE(folder.stat().st_mode) & 0o077
+    before = os.umask(umask)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 def _carry_over_installer_files(folder: Path, staged: Path) -> None:

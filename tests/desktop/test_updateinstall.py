@@ -136,3 +136,19 @@ def test_only_installs_that_belong_to_the_user_update_themselves(tmp_path):
     assert updates_itself(user) == (True, "")
     deb = install(tmp_path / "opt" / "notes", "1.0.0", install_format="deb")
     assert updates_itself(deb)[1] == "installed as a system package: your package manager (apt) updates it"
+
+
+def test_a_staged_version_is_as_open_as_the_install_not_as_private_as_user_data(tmp_path):
+    """The shell keeps user data private (umask 077); an install other users run stays 755."""
+    import os
+    import stat
+
+    app = install(tmp_path / "apps" / "notes", "1.0.0")
+    app.chmod(0o755)
+    (app / "_internal").chmod(0o755)
+    archive = archive_of(tmp_path, "1.1.0")
+    os.umask(0o077)  # as the shell runs
+    staged = stage(archive, app, "1.1.0")
+    for folder in (staged, staged / "_internal"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o755, folder
+    assert stat.S_IMODE((staged / "notes").stat().st_mode) == 0o755

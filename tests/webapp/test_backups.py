@@ -102,17 +102,7 @@ def test_backup_and_restore_from_the_command_line(app, client, runner):
 @pytest.fixture
 def damaged_app(data_dir, migrated_database):
     """The app started on a database file that is garbage; a good backup exists from earlier."""
-    good = data_dir / "inkwell.sqlite3"
-    good.write_bytes(migrated_database.read_bytes())
-    healthy = create_app(TestingConfig, instance_path=str(data_dir))
-    client = healthy.test_client()
-    create(client, "Saved yesterday")
-    backup_now(client)
-    with healthy.app_context():
-        db.engine.dispose()
-    good.write_bytes(GARBAGE)
-    for suffix in ("-wal", "-shm"):
-        good.with_name(good.name + suffix).unlink(missing_ok=True)
+    damage_in_place(data_dir, migrated_database, lambda data: GARBAGE)
     app = create_app(TestingConfig, instance_path=str(data_dir))
     yield app
     with app.app_context():

@@ -42,14 +42,20 @@ def test_opening_the_same_file_twice_makes_no_duplicate(app, tmp_path):
         assert db.session.query(Note).filter_by(title="Once").count() == 1
 
 
-def test_an_export_archive_is_imported(app, client, tmp_path):
+@pytest.fixture
+def exported(app, client, tmp_path):
+    """An export of one note, the note then deleted from the app."""
     create(client, "Exported note", "body")
     archive = tmp_path / "inkwell-export.zip"
     archive.write_bytes(export_bytes(client))
     with app.app_context():
         db.session.query(Note).delete()
         db.session.commit()
-    page = open_in_app(app, archive)
+    return archive
+
+
+def test_an_export_archive_is_imported(app, client, exported):
+    page = open_in_app(app, exported)
     assert "Exported note" not in client.get("/").get_data(as_text=True)  # not before the user says so
     question = client.get(page).get_data(as_text=True)
     assert "Import “inkwell-export.zip”?" in question and "Don’t import" in question
@@ -65,14 +71,8 @@ def wait_until_listed(client, title: str) -> None:
     wait_for(lambda: title in client.get("/").get_data(as_text=True), timeout=10)
 
 
-def test_an_opened_archive_can_be_left_unimported(app, client, tmp_path):
-    create(client, "Exported note", "body")
-    archive = tmp_path / "inkwell-export.zip"
-    archive.write_bytes(export_bytes(client))
-    with app.app_context():
-        db.session.query(Note).delete()
-        db.session.commit()
-    page = open_in_app(app, archive).split("?")[0]
+def test_an_opened_archive_can_be_left_unimported(app, client, exported):
+    page = open_in_app(app, exported).split("?")[0]
     assert client.post(page, data={"answer": "cancel"}).headers["Location"] == "/"
     assert client.get(page).status_code == 404
     with app.app_context():
