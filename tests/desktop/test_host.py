@@ -66,20 +66,6 @@ def test_bug_in_factory_keeps_its_traceback(tmp_path):
     sys.modules.pop("sample_apps", None)
 
 
-def test_shell_config_gives_the_app_a_template_cache(tmp_path):
-    from desktop.config import InstanceConfig
-    from desktop.kit import KitSettings
-    from desktop.launch import flask_config
-    from desktop.paths import resolve_paths
-
-    paths = resolve_paths("Inkwell", tmp_path)
-    paths.create()
-    app = load("webapp:create_app", tmp_path / "data", **flask_config(KitSettings(), paths, InstanceConfig()))
-    app.test_client().get("/")
-    assert list((paths.cache / "templates").glob("*.cache"))  # compiled once, kept for the next start
-    close_app_resources(app)
-
-
 SHELL_SETTINGS = {"SECRET_KEY": "per-install-key", "DATABASE": "/user/data/app.db"}
 
 
