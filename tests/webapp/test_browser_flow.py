@@ -29,6 +29,13 @@ def shoot(page, artifacts_dir, name: str) -> None:
     page.screenshot(path=str(artifacts_dir / f"browser-{name}.png"))
 
 
+def notebook_link(page, name: str):
+    """A link of the notebook sidebar, once it has loaded: until then the top bar has the same link,
+    which the loaded sidebar hides (a click resolved to it just before would wait on it for good)."""
+    expect(page.locator("nav.sidebar.loaded")).to_be_visible()
+    return page.locator("nav.sidebar").get_by_role("link", name=name, exact=True)
+
+
 def test_first_time_user_flow(page, live_server, artifacts_dir):
     base = live_server.url
     page.goto(base)
@@ -88,11 +95,11 @@ def test_first_time_user_flow(page, live_server, artifacts_dir):
     page.get_by_role("button", name="Move to trash").click()
     expect(page.locator(".flash")).to_have_text("“Trip to Lisbon” moved to the trash.")
     expect(page.locator(".note-title")).to_have_count(0)
-    page.get_by_role("link", name="Trash").click()
+    notebook_link(page, "Trash").click()
     expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
     page.get_by_role("button", name="Restore").click()
     expect(page.locator(".flash")).to_have_text("“Trip to Lisbon” restored.")
-    page.get_by_role("link", name="Notes", exact=True).click()
+    notebook_link(page, "Notes").click()
     expect(page.locator(".note-title")).to_have_text(["Trip to Lisbon"])
     shoot(page, artifacts_dir, "list-light")
     page.emulate_media(color_scheme="dark")
