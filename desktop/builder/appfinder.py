@@ -3,7 +3,11 @@
 Order: `--app`, then $FLASK_APP, then `FLASK_APP=` in the project's .env / .flaskenv (.env wins,
 as in Flask), then a guess: `wsgi.py` or `app.py`, then the project's packages and modules (and
 those under src/) that define `create_app` / `make_app` or a module-level `app` / `application`.
-Every form Flask's `--app` takes is turned into the kit's 'module:name' factory string.
+Every form Flask's `--app` takes is turned into the kit's factory string: 'module:name', or
+'module:create_app("production")' where it names the factory's arguments. A module named alone
+means its module-level `app` first, as in Flask (a `flasky.py` that makes the app with the
+package's factory and then adds its migrations and commands); a guessed `app = create_app()`
+that nothing extends means the factory itself.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class AppCandidate:
     line: int
     kind: str  # "factory" or "app"
     imported: bool = False  # seen where it is imported and called (`app = create_app()`), not defined
+    made_from: str = ""  # the factory this app object was made with (and then extended)
 
     def describe(self) -> str:
         """One line for a list the developer picks from."""
@@ -91,23 +96,31 @@ def resolve_app_spec(spec: str, root: Path, *, given_by: str) -> str:
     """Flask's `--app` forms ('module', 'module:name', 'module:create_app()', 'path/to/file.py[:name]')
     as the kit's 'module:name'."""
     target, _, attribute = spec.strip().partition(":")
-    attribute = attribute.strip()
+    attribute, call = attribute.strip(), ""
     if attribute.endswith(")") and "(" in attribute:
         attribute, _, arguments = attribute[:-1].partition("(")
         attribute = attribute.strip()
-        if arguments.strip():
-            raise UsageError(
-                f"{given_by} {spec!r} calls the factory with arguments; the kit calls it itself and passes its "
-                f"settings (a config mapping, or your default config class). Use --app "
-                f"'{target}:{attribute}' with a factory whose parameters have defaults, or add a small factory "
-                f"without parameters that makes the app you want")
+        if arguments.strip():  # create_app("production"): the kit calls it so, adding its settings
+            call = f"({arguments.strip()})"
+            from ..errors import AppLoadError
+            from ..host import split_call
+
+            try:
+                split_call(f"m:{attribute}{call}")
+            except AppLoadError as exc:
+                raise UsageError(f"{given_by} {spec!r}: {exc}") from None
     if attribute and not attribute.isidentifier():
         raise UsageError(f"{given_by} {spec!r}: {attribute!r} is not a Python name; "
                          "use 'module:create_app' or 'module:app'")
     module = _module_from_target(target, root, spec=spec, given_by=given_by)
     if attribute:
-        return f"{module}:{attribute}"
+        return f"{module}:{attribute}{call}"
     path = module_file(module, root)
+    # As flask does with a module alone: its `app` (or `application`) first, however it is made
+    # (`app = create_app(...)` then extended: migrations, commands), then a factory.
+    named_app = _module_level_app(path) if path else None
+    if named_app:
+        return f"{module}:{named_app}"
     found = candidates_in(path, root) if path else []
     if not found:
         problem = (f"{relative(path, root)} has no create_app/make_app or module-level app" if path
@@ -148,6 +161,8 @@ def guess_candidates(root: Path) -> list[AppCandidate]:
             seen = found.get(candidate.factory)
             if seen is None or (seen.imported and not candidate.imported):  # name where it is defined
                 found[candidate.factory] = candidate
+    for made_from in {candidate.made_from for candidate in found.values()} - {""}:
+        found.pop(made_from, None)  # the app it makes, then extends, is the app to ship
     by_module: dict[str, list[AppCandidate]] = {}
     for candidate in found.values():
         by_module.setdefault(candidate.factory.partition(":")[0], []).append(candidate)
@@ -185,7 +200,11 @@ def candidates_in(path: Path, root: Path) -> list[AppCandidate]:
             if not names:
                 continue
             called = dotted(node.value.func)
-            if called in imported:  # wsgi.py's `app = create_app()`: host the factory itself
+            if called in imported and _extended_after(tree, names[0], node.lineno):
+                # flasky.py's `app = create_app(...)` and then its migrations and commands: that app
+                found.append(AppCandidate(f"{module}:{names[0]}", where, node.lineno, "app",
+                                          made_from=imported[called]))
+            elif called in imported:  # wsgi.py's `app = create_app()`: host the factory itself
                 found.append(AppCandidate(imported[called], where, node.lineno, "factory", imported=True))
             elif called in FACTORY_NAMES:  # defined in this module
                 found.append(AppCandidate(f"{module}:{called}", where, node.lineno, "factory"))
@@ -193,6 +212,28 @@ def candidates_in(path: Path, root: Path) -> list[AppCandidate]:
                 # Flask(...), flask.Flask(...), APIFlask(...), or some_module.create_app(): the app object
                 found.append(AppCandidate(f"{module}:{names[0]}", where, node.lineno, "app"))
     return found
+
+
+def _module_level_app(path: Path) -> str | None:
+    """The name of a module-level `app` / `application` the module assigns from a call, if any."""
+    tree = parse_python(path)
+    for node in module_level(tree) if tree is not None else []:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in APP_NAMES:
+                    return target.id
+    return None
+
+
+def _extended_after(tree: ast.Module, name: str, line: int) -> bool:
+    """Whether module-level code after `line` uses `name` (`@app.cli.command`, `Migrate(app, db)`, ...)."""
+    for node in module_level(tree):
+        if node.lineno <= line:
+            continue
+        if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(node)):
+            return True
+    return False
 
 
 def _imported_factories(tree: ast.Module, module: str, *, is_package: bool) -> dict[str, str]:

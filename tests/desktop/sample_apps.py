@@ -112,6 +112,56 @@ def create_app_by_name(config_name="production"):
     return app
 
 
+class DevelopmentShapeConfig(ShapeConfig):
+    DEBUG = True
+    GREETING = "from development"
+
+
+# The table Flask's best-known tutorials keep beside the factory: `config[config_name]`.
+CONFIGS_BY_NAME["development"] = DevelopmentShapeConfig
+CONFIGS_BY_NAME["default"] = DevelopmentShapeConfig
+
+
+def create_app_needing_a_config_name(config_name):
+    """The Flask-book shape: the config's name is a required argument."""
+    app = Flask("required_name_shape")
+    app.config.from_object(CONFIGS_BY_NAME[config_name])
+    _extension_reads_config(app)
+    return app
+
+
+def create_app_with_an_optional_config_name(config_name=None):
+    """The blog shape: no name means the environment's, else the app's default (development here)."""
+    import os
+
+    app = Flask("optional_name_shape")
+    app.config.from_object(CONFIGS_BY_NAME[config_name or os.environ.get("FLASK_CONFIG", "default")])
+    _extension_reads_config(app)
+    return app
+
+
+def create_app_keyword_only(*, config=None, debug=False):
+    """Keyword-only parameters."""
+    app = Flask("keyword_only_shape")
+    app.config.from_mapping(SECRET_KEY="hard-coded", DATABASE="kw.db", GREETING="keyword only", DEBUG=debug)
+    app.config.from_mapping(config or {})
+    _extension_reads_config(app)
+    return app
+
+
+def create_app_taking_anything(*args, **kwargs):
+    """A wrapper that hands everything on (decorated factories look like this)."""
+    app = Flask("anything_shape")
+    app.config.from_mapping(SECRET_KEY="hard-coded", DATABASE="any.db", GREETING="anything", **kwargs)
+    _extension_reads_config(app)
+    return app
+
+
+def create_app_needing_two_things(config_name, region):
+    """A second required argument the shell can't guess."""
+    raise AssertionError("never called without both")
+
+
 def create_app_without_parameters():
     """No parameter at all; settings set in the body."""
     app = Flask("bare_shape")

@@ -74,7 +74,13 @@ SHELL_SETTINGS = {"SECRET_KEY": "per-install-key", "DATABASE": "/user/data/app.d
     "sample_apps:create_app_with_config_class",
     "sample_apps:create_app_by_name",
     "sample_apps:create_app_without_parameters",
+    "sample_apps:create_app_needing_a_config_name",
+    "sample_apps:create_app_with_an_optional_config_name",
+    "sample_apps:create_app_keyword_only",
+    "sample_apps:create_app_taking_anything",
+    'sample_apps:create_app_needing_a_config_name("development")',
     "module_level_app:app",
+    "flasky_shape:app",
 ])
 def test_every_factory_shape_gets_the_shells_settings_before_its_extensions_read_them(spec, tmp_path):
     sys.modules.pop(spec.partition(":")[0], None)  # a module-level app is built at import
@@ -135,3 +141,35 @@ def test_url_building_is_compiled_when_first_used_and_builds_the_same(tmp_path, 
         assert url_for("tags") == "/tags/" and url_for("tags", page=3) == "/tags/page/3"
         assert url_for("static", filename="a.css") == "/static/a.css"
     assert Flask.url_rule_class is Rule  # only while the shell builds the app
+
+
+@pytest.mark.parametrize(("spec", "greeting"), [
+    ("sample_apps:create_app_needing_a_config_name", "from the class"),  # the table's production config
+    ("sample_apps:create_app_with_an_optional_config_name", "from the class"),  # not its development default
+    ('sample_apps:create_app_needing_a_config_name("development")', "from development"),  # as the project says
+    ("sample_apps:create_app_with_an_optional_config_name(config_name='development')", "from development"),
+    ("sample_apps:create_app_keyword_only(debug=True)", "keyword only"),
+])
+def test_a_config_name_is_the_production_one_unless_the_project_names_another(spec, greeting, tmp_path):
+    """Issue 27: `create_app(config_name)` failed with KeyError: <class 'Desktop_empty'>, and
+    `create_app(config_name=None)` with TypeError: unhashable type: 'dict'."""
+    app = load_flask_app(spec, config=dict(SHELL_SETTINGS), instance_path=tmp_path)
+    assert app.config["GREETING"] == greeting and app.config["SECRET_KEY"] == "per-install-key"
+
+
+def test_a_module_that_extends_the_app_keeps_what_it_adds(tmp_path):
+    """The FLASK_APP=flasky.py shape: its commands come with it."""
+    sys.modules.pop("flasky_shape", None)
+    app = load_flask_app("flasky_shape:app", config=dict(SHELL_SETTINGS), instance_path=tmp_path)
+    assert "deploy" in app.cli.commands and app.config["GREETING"] == "from the class"
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("sample_apps:create_app_needing_two_things", r"needs 'region'.*factory = \"sample_apps:create_app_needing_two_things"),
+    ("sample_apps:create_app_needing_a_config_name(os.environ)", "must be literals"),
+    ("sample_apps:create_app_needing_a_config_name(", "write the call as Flask does"),
+    ("module_level_app:app()", "is an app object, not a factory"),
+])
+def test_what_the_shell_cant_pass_is_explained_with_the_fix(spec, message, tmp_path):
+    with pytest.raises(AppLoadError, match=message):
+        load_flask_app(spec, config=dict(SHELL_SETTINGS), instance_path=tmp_path)

@@ -148,6 +148,27 @@ def test_wsgi_py_calling_a_factory_names_the_factory(tmp_path):
     assert load_kit_settings(tmp_path / "pyproject.toml").factory == "flaskr:create_app"
 
 
+FLASKY_PACKAGE = {
+    "config.py": "class Config:\n    SECRET_KEY = 'x'\n\n\nclass ProductionConfig(Config):\n    pass\n\n\n"
+                 "config = {'production': ProductionConfig, 'default': Config}\n",
+    "app/__init__.py": "from flask import Flask\nfrom config import config\n\n\ndef create_app(config_name):\n"
+                       "    app = Flask(__name__)\n    app.config.from_object(config[config_name])\n    return app\n",
+    "flasky.py": "import os\n\nimport click\nfrom app import create_app\n\n"
+                 "app = create_app(os.getenv('FLASK_CONFIG') or 'default')\n\n\n@app.cli.command()\ndef deploy():\n"
+                 "    click.echo('deployed')\n",
+}
+
+
+@pytest.mark.parametrize("env", [{"FLASK_APP": "flasky.py"}, {}], ids=["FLASK_APP=flasky.py", "guessed"])
+def test_a_module_that_extends_the_factorys_app_is_hosted_as_it_is(tmp_path, monkeypatch, env):
+    """Issue 27: init wrote `factory = "app:create_app"`, and the desktop app lacked flasky.py's commands."""
+    write_project(tmp_path, FLASKY_PACKAGE)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert main([], project=tmp_path) == 0
+    assert load_kit_settings(tmp_path / "pyproject.toml").factory == "flasky:app"
+
+
 def test_a_src_layout_package(tmp_path):
     write_project(tmp_path, {"src/notes/__init__.py": "from .factory import make_app\n",
                              "src/notes/factory.py": FACTORY_MODULE.replace("hello", "notes")})
@@ -176,6 +197,7 @@ def test_env_wins_over_flaskenv_and_flask_app_over_both(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("option, factory", [
     ("flaskr:create_app()", "flaskr:create_app"),
+    ("flaskr:create_app('production')", "flaskr:create_app('production')"),  # as flask --app calls it
     ("flaskr", "flaskr:create_app"),
     ("flaskr/__init__.py", "flaskr:create_app"),
     ("flaskr/db.py:get_db", "flaskr.db:get_db"),
@@ -188,7 +210,7 @@ def test_flask_app_option_forms(tmp_path, option, factory):
 
 
 @pytest.mark.parametrize("option, message", [
-    ("flaskr:create_app('production')", "calls the factory with arguments"),
+    ("flaskr:create_app(os.environ)", "must be literals"),
     ("flaskr:create-app", "is not a Python name"),
     ("missing.py", "there is no missing.py"),
     ("flaskr.db", "flaskr/db.py has no create_app/make_app"),
