@@ -9,23 +9,23 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from markupsafe import Markup
-from sqlalchemy.exc import DatabaseError
-
-from . import config as config_classes
-from .extensions import csrf, db
-from .secret import ensure_secret_key
+if TYPE_CHECKING:
+    from flask import Flask
+    from markupsafe import Markup
 
 __version__ = "0.1.0"
+# Nothing heavy at import: `inkwell` (webapp.__main__) imports this package before it starts the
+# desktop shell, whose app process must start before Flask and SQLAlchemy are imported here.
 
 
 def when(moment, seconds: bool = False) -> Markup:
     """A moment stored in UTC, as a <time> the page script shows in the user's own time zone and
     locale (the UTC text is what shows without the script; the tooltip keeps it). A function, not a
     macro: the notes list calls it once per note."""
+    from markupsafe import Markup
+
     iso = moment.isoformat() if moment.tzinfo else moment.isoformat() + "Z"
     exact = moment.strftime("%Y-%m-%d %H:%M:%S")
     shown = exact if seconds else exact[:16]
@@ -41,6 +41,13 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     3. environment variables prefixed WEBAPP_ (e.g. WEBAPP_MAX_CONTENT_LENGTH=1000000),
     4. `config` itself when it is a mapping (what the desktop shell or a test passes).
     """
+    from flask import Flask
+    from sqlalchemy.exc import DatabaseError
+
+    from . import config as config_classes
+    from .extensions import csrf, db
+    from .secret import ensure_secret_key
+
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     overrides: Mapping[str, Any] = {}
     if isinstance(config, type):
@@ -94,6 +101,13 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
 
     # In the desktop app the kit keeps the compiled templates across launches (its warmup.py).
 
+    _add_template_helpers(app)
+    return app
+
+
+def _add_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates use (formatting, links, what a desktop kiosk hides)."""
+    from . import recovery
     from .markdown import plain_excerpt
     from .views.attachments import file_url, markdown_link
 
@@ -128,5 +142,3 @@ def create_app(config: Mapping[str, Any] | type | None = None, *, instance_path:
     def kiosk_downloads() -> bool:
         """False at a kiosk that refuses downloads (the default): leave download links out."""
         return not app.config.get("DESKTOP_KIOSK") or bool(app.config.get("DESKTOP_KIOSK_DOWNLOADS"))
-
-    return app
