@@ -26,9 +26,11 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
     wanted = [getattr(signal, name) for name in names if hasattr(signal, name)]
 
     def handler(signum, _frame) -> None:
-        log.info("received %s: closing", signal.Signals(signum).name)
         # Closing may wait on the GUI loop, which runs on this thread: don't block the handler.
-        threading.Thread(target=stop, name="stop-on-signal", daemon=True).start()
+        # Nor log from it: the signal may have interrupted this thread inside a write to the log
+        # ("reentrant call inside <_io.BufferedWriter>"), so the line is written on the new thread.
+        name = signal.Signals(signum).name
+        threading.Thread(target=_logged_stop, args=(name, stop), name="stop-on-signal", daemon=True).start()
         threading.Thread(target=_exit_if_stuck, name="stop-watchdog", daemon=True).start()
 
     previous = {sig: signal.signal(sig, handler) for sig in wanted}
@@ -40,6 +42,11 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
 
 
 STOP_GRACE_SECONDS = 5.0
+
+
+def _logged_stop(signal_name: str, stop: Callable[[], None]) -> None:
+    log.info("received %s: closing", signal_name)
+    stop()
 
 
 def _exit_if_stuck() -> None:
