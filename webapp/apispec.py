@@ -155,7 +155,11 @@ def document() -> dict[str, Any]:
                 "post": {
                     "operationId": "createNote", "summary": "Create a note",
                     "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewNote")}}},
-                    "responses": {"201": _json(_ref("Note"), "The new note"), **ERRORS},
+                    "responses": {"201": {**_json(_ref("Note"), "The new note"), "links": {
+                        name: {"operationId": operation, "parameters": {"note_id": "$response.body#/id"}}
+                        for name, operation in (("GetNote", "getNote"), ("UpdateNote", "updateNote"),
+                                                ("DeleteNote", "deleteNote"), ("AttachFiles", "uploadAttachments"))
+                    }}, **ERRORS},
                 },
             },
             "/notes/{note_id}": {
@@ -203,9 +207,13 @@ def document() -> dict[str, Any]:
                     "security": [{"token": []}],
                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                         "type": "object", "required": ["files"], "properties": {"files": {
-                            "type": "array", "minItems": 1, "items": {
-                                "type": "string", "contentMediaType": "application/octet-stream"}}}}}}},
-                    "responses": {"201": _json(_ref("AttachmentList"), "The new attachments"), **ERRORS},
+                            "type": "array", "minItems": 1, "items": {  # an empty file is refused
+                                "type": "string", "contentMediaType": "application/octet-stream",
+                                "minLength": 1}}}}}}},
+                    "responses": {"201": {**_json(_ref("AttachmentList"), "The new attachments"), "links": {
+                        "DeleteAttachment": {"operationId": "deleteAttachment",
+                                             "parameters": {"attachment_id": "$response.body#/items/0/id"}},
+                    }}, **ERRORS},
                 },
             },
             "/attachments/{attachment_id}": {

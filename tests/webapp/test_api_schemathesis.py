@@ -48,3 +48,20 @@ def test_every_operation_answers_as_documented(app, client):
     assert client.get("/healthz").status_code == 200
     with app.app_context():
         assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_the_documents_links_lead_from_what_is_made_to_what_acts_on_it(app, client):
+    """Issue 27: DELETE /attachments/{id} only ever saw made-up ids. With the document's links a
+    sequence creates a note, then reads, changes, attaches to and deletes that very note."""
+    from hypothesis import settings as hypothesis_settings
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    links = {name for operation in schema.get_all_operations()
+             for response in operation.ok().definition.raw.get("responses", {}).values()
+             for name in response.get("links", {})}
+    assert {"GetNote", "UpdateNote", "DeleteNote", "AttachFiles", "DeleteAttachment"} <= links
+    machine = schema.as_state_machine()
+    machine.run(settings=hypothesis_settings(max_examples=25, stateful_step_count=6, deadline=None, database=None,
+                                             suppress_health_check=list(HealthCheck)))
+    assert client.get("/healthz").status_code == 200
