@@ -25,14 +25,34 @@ def build_command(argv: list[str], *, project: Path | None = None) -> int:
                                      description="Build the app as a PyInstaller bundle in the project's dist/.")
     parser.add_argument("--onefile", action="store_true",
                         help="one self-unpacking executable instead of a folder (slower to start)")
+    _add_check_option(parser)
     args = parser.parse_args(argv)
     settings = _settings(project)
     check_prerequisites()
     _print_readiness(settings)
     started = time.monotonic()
     bundle = build_bundle(settings, onefile=args.onefile)
+    _check(settings, bundle, onefile=args.onefile, skip=args.no_check)
     print(f"Built {bundle} in {time.monotonic() - started:.0f} s.", flush=True)
     return 0
+
+
+def _add_check_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-check", action="store_true",
+                        help="don't start the bundle once to see it works (for a bundle that can't run here)")
+
+
+def _check(settings: KitSettings, bundle: Path, *, onefile: bool, skip: bool) -> None:
+    """Start the bundle once before saying it is built (BuildError with the reason if it doesn't start)."""
+    if skip:
+        print("  not started to check it (--no-check): it may not start on a user's machine", flush=True)
+        return
+    from .bundlecheck import check_bundle
+
+    started = time.monotonic()
+    print("  starting the bundle once to check it...", flush=True)
+    checked = check_bundle(settings, bundle, onefile=onefile)
+    print(f"  [{time.monotonic() - started:5.0f} s] checked: {checked}", flush=True)
 
 
 def available_formats() -> list[str]:
@@ -50,6 +70,7 @@ def package_command(argv: list[str], *, project: Path | None = None) -> int:
     parser.add_argument("--format", choices=["deb", "user"], action="append",
                         help="only this format (default: every one this machine can make)")
     parser.add_argument("--no-build", action="store_true", help="package the bundle already in dist/")
+    _add_check_option(parser)
     args = parser.parse_args(argv)
     settings = _settings(project)
     formats = args.format or available_formats()
@@ -65,6 +86,7 @@ def package_command(argv: list[str], *, project: Path | None = None) -> int:
         check_prerequisites()
         _print_readiness(settings)
         bundle = build_bundle(settings, onefile=False)
+        _check(settings, bundle, onefile=False, skip=args.no_check)
         print(f"Built {bundle}.", flush=True)
     for name in formats:
         if name == "deb":
