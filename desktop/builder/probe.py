@@ -37,8 +37,10 @@ def collect(app, roots: list[Path]) -> dict:
         root_path = Path(owner.root_path)
         for folder in (owner.template_folder, owner.static_folder):
             add(root_path / folder if folder else None)
-    loader = getattr(app.jinja_env, "loader", None)
-    for loader_path in _loader_folders(loader):
+    for environment in (app.jinja_env, *_extension_environments(app)):
+        for loader_path in _loader_folders(getattr(environment, "loader", None)):
+            add(loader_path)
+    for loader_path in _loader_folders(getattr(app, "jinja_loader", None)):
         add(loader_path)
     modules = sorted({_top_module(name) for name in (app.import_name, *(bp.import_name for bp in app.blueprints.values()))}
                      - {"__main__"})
@@ -70,10 +72,33 @@ def bundle_place(path: Path, roots: list[Path]) -> str | None:
     return None
 
 
-def _loader_folders(loader) -> list[str]:
+def _loader_folders(loader, depth: int = 0) -> list[str]:
+    """The folders a Jinja loader reads: FileSystemLoader's search path, PackageLoader's folder in
+    its (maybe installed) package, and those of Choice and Prefix loaders' children."""
+    if loader is None or depth > 5:
+        return []
     found = list(getattr(loader, "searchpath", []) or [])
-    for child in getattr(loader, "loaders", []) or []:  # ChoiceLoader
-        found += _loader_folders(child)
+    template_root = getattr(loader, "_template_root", None)  # PackageLoader (Jinja 3)
+    if isinstance(template_root, str):
+        found.append(template_root)
+    children = list(getattr(loader, "loaders", []) or [])  # ChoiceLoader
+    mapping = getattr(loader, "mapping", None)  # PrefixLoader
+    if isinstance(mapping, dict):
+        children += list(mapping.values())
+    for child in children:
+        found += _loader_folders(child, depth + 1)
+    return found
+
+
+def _extension_environments(app) -> list:
+    """Jinja environments extensions keep of their own (Flask-DebugToolbar renders its toolbar with
+    one loading from its package): their templates must be in the bundle too."""
+    from jinja2 import Environment
+
+    found = []
+    for extension in app.extensions.values():
+        candidates = [extension, *(vars(extension).values() if hasattr(extension, "__dict__") else [])]
+        found += [value for value in candidates if isinstance(value, Environment) and value is not app.jinja_env]
     return found
 
 
