@@ -7,11 +7,12 @@ import html
 import logging
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
 from .config import InstanceConfig, load_secret_key
-from .errors import DataDirError, DesktopError, FileOpenError, describe
+from .errors import AppLoadError, DataDirError, DesktopError, FileOpenError, describe
 from .firstrun import run_first_run
 from .host import import_target, load_flask_app
 from .kit import KitSettings
@@ -89,6 +90,7 @@ class AppLaunch:
             self._server.serve(wsgi_app)
             warm_up_in_background()
         except BaseException as exc:  # noqa: BLE001 - reported by run() once the UI has closed
+            exc = explained_install_folder_write(exc) or exc
             self.error = exc
             log.error("the app could not be started: %s", exc, exc_info=not isinstance(exc, DesktopError))
             self._server.serve(self.failure_app(exc))
@@ -138,6 +140,23 @@ def prepare_process(kit: KitSettings, paths: AppPaths) -> None:
         os.chdir(paths.data)
     except OSError as exc:
         raise DataDirError(f"cannot work in the data folder {paths.data}: {exc.strerror}") from exc
+
+
+def explained_install_folder_write(exc: BaseException) -> AppLoadError | None:
+    """A frozen app that failed writing into its own install folder (a log folder derived from
+    `__file__`, a database beside the code): said as such, with what its developer must change."""
+    if not getattr(sys, "frozen", False) or not isinstance(exc, OSError) or not exc.filename:
+        return None
+    install = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)).resolve()
+    written = Path(os.fsdecode(exc.filename)).resolve()
+    if written != install and install not in written.parents:
+        return None
+    error = AppLoadError(f"the app tried to write {written}, inside its install folder, which a user's machine "
+                         f"doesn't let it change ({exc.strerror or type(exc).__name__}). Its developer must keep "
+                         "such files in the user's folders (app.instance_path, or a {data} / {logs} path in "
+                         "[tool.desktop.config]); `python -m desktop build` names the line that does it.")
+    error.__cause__ = exc
+    return error
 
 
 def startup_error_page(kit: KitSettings, exc: BaseException, log_file) -> str:

@@ -49,8 +49,9 @@ def check_python(tree: ast.Module, *, overridden: frozenset[str] = frozenset(),
     return sorted(set(checker.issues))
 
 
-def path_origin(expr: ast.AST) -> str | None:
-    """Where a path expression points: "code", "cwd", "relative", or None (absolute, or chosen at run time)."""
+def path_origin(expr: ast.AST, derived: dict[str, str] | None = None) -> str | None:
+    """Where a path expression points: "code", "cwd", "relative", or None (absolute, or chosen at run time).
+    `derived`: names assigned such a path earlier (`log_dir = os.path.join(basedir, "logs")`) -> where it points."""
     names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
     names |= {n.attr for n in ast.walk(expr) if isinstance(n, ast.Attribute)}
     if names & RUNTIME_NAMES:
@@ -59,10 +60,20 @@ def path_origin(expr: ast.AST) -> str | None:
         return "code"
     if names & CWD_NAMES:
         return "cwd"
+    for name in sorted(names & set(derived or {})):
+        return (derived or {})[name]
     constant = _constant_path(expr)
     if constant is not None and not _absolute(constant):
         return "relative"
     return None
+
+
+def _path_like(expr: ast.AST) -> bool:
+    """A path join, a Path(...), a `/` of paths or a name: what a folder variable is assigned."""
+    if isinstance(expr, ast.Call):
+        return dotted(expr.func) in PATH_HELPERS or dotted(expr.func).endswith(("dirname", "abspath", "resolve",
+                                                                                "realpath"))
+    return isinstance(expr, (ast.BinOp, ast.Name, ast.Attribute))
 
 
 def _constant_path(expr: ast.AST) -> str | None:
@@ -136,6 +147,7 @@ class _Checker:
         self.overridden, self.flask_sqlalchemy = overridden, flask_sqlalchemy
         self.issues: list[Issue] = []
         self.classes: list[str] = []
+        self.derived: dict[str, str] = {}  # names given a path beside the code or in the cwd -> which
 
     def visit(self, node: ast.AST, key: str | None) -> None:
         if is_main_guard(node):
@@ -150,6 +162,10 @@ class _Checker:
             return
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            origin = path_origin(node.value, self.derived) if _path_like(node.value) else None
+            for target in targets:  # log_dir = os.path.join(basedir, "logs"): a path beside the code
+                if isinstance(target, ast.Name) and origin in ("code", "cwd"):
+                    self.derived[target.id] = origin
             keys = [_key(t) for t in targets]
             for setting in keys:
                 self.setting(setting, node.value, node.lineno)
@@ -196,7 +212,7 @@ class _Checker:
         target = self.written_path(node, name, short)
         if target is not None and key not in self.overridden:
             what, path = target
-            origin = path_origin(path)
+            origin = path_origin(path, self.derived)
             if origin is not None:
                 fix = FILES_FIX.replace("{data} or {logs}", "{logs}") if what.startswith("writes a log") else FILES_FIX
                 self.issues.append((node.lineno, f"{what} {PLACES[origin]}", fix))

@@ -252,6 +252,33 @@ def test_files_beside_the_code_or_in_the_current_directory_are_found(tmp_path):
     assert "app.instance_path" in by_line[16].fix and "[tool.desktop.config]" in by_line[16].fix
 
 
+def test_a_log_folder_derived_from_the_code_is_followed_to_where_it_is_written(tmp_path):
+    """Issue 27: `log_dir = os.path.join(basedir, "logs")`, then a handler under it: the frozen app
+    crashed writing into its install folder, and the report said nothing."""
+    write_project(tmp_path, {"blog/__init__.py": """
+        import logging
+        import os
+        from logging.handlers import RotatingFileHandler
+
+        basedir = os.path.abspath(os.path.dirname(__file__))
+        log_dir = os.path.join(basedir, "logs")
+        log_file = os.path.join(log_dir, "blog.log")
+
+
+        def setup(app):
+            os.makedirs(log_dir, exist_ok=True)
+            handler = RotatingFileHandler(log_file, maxBytes=10240)
+            uploads = os.path.join(app.instance_path, "uploads")
+            os.makedirs(uploads, exist_ok=True)
+            return handler
+    """})
+    findings = findings_for(tmp_path)
+    assert where(findings) == [("blog/__init__.py", 11), ("blog/__init__.py", 12)]
+    by_line = {f.line: f for f in findings}
+    assert "creates a folder beside the code" in by_line[11].problem
+    assert "writes a log file beside the code" in by_line[12].problem
+
+
 def test_relative_sqlite_uris_depend_on_flask_sqlalchemy(tmp_path):
     write_project(tmp_path, {"sample/config.py": 'SQLALCHEMY_DATABASE_URI = "sqlite:///app.db"\n'})
     assert where(findings_for(tmp_path)) == [("sample/config.py", 1)]

@@ -45,3 +45,22 @@ def test_any_factory_is_hosted(tmp_path, home, workdir):
         assert "<title>Configured</title>" in session_from_output(proc).get()[1]
         proc.send_signal(signal.SIGINT)
         assert wait_for_exit(proc, timeout=10)[0] == 0
+
+
+def test_a_frozen_app_writing_into_its_install_folder_is_told_so(tmp_path, monkeypatch):
+    """Issue 27: FileNotFoundError .../_internal/logs/...log, with no word of why."""
+    import sys
+
+    from desktop.launch import explained_install_folder_write
+
+    install = tmp_path / "Blog" / "_internal"
+    install.mkdir(parents=True)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(install), raising=False)
+    written = FileNotFoundError(2, "No such file or directory", str(install / "logs" / "blog.log"))
+    explained = explained_install_folder_write(written)
+    assert explained is not None and explained.__cause__ is written
+    assert f"tried to write {install / 'logs' / 'blog.log'}, inside its install folder" in str(explained)
+    assert "`python -m desktop build` names the line" in str(explained)
+    elsewhere = FileNotFoundError(2, "No such file or directory", str(tmp_path / "home" / "x.log"))
+    assert explained_install_folder_write(elsewhere) is None
