@@ -102,7 +102,7 @@ def _run_with_app_process(kit: KitSettings, paths: AppPaths, options: Options, l
         window.shutdown_hooks.append(lambda: _shut_down(server, app_process, lock))
     AppRecovery(app_process, server, window).watch()
     if options.dev:
-        return _run_dev(options, app_process, window)
+        return _run_dev(kit, options, app_process, window)
     frontdesk = Frontdesk(app_process)
     frontdesk.submit(options.files, present=False)
     if not options.self_test:
@@ -176,10 +176,10 @@ def _start_up_done() -> None:
     gc.enable()
 
 
-def _run_dev(options: Options, app_process: AppProcess, window: NativeWindow) -> int:
+def _run_dev(kit: KitSettings, options: Options, app_process: AppProcess, window: NativeWindow) -> int:
     from .reload import CodeWatcher
 
-    watcher = CodeWatcher(options.app, app_process, reload_window=window.reload)
+    watcher = CodeWatcher(options.app, app_process, reload_window=window.reload, project_root=kit.root)
     watcher.start()
     _start_up_done()  # a developer's session is long: no start-up tweaks
     try:

@@ -112,6 +112,16 @@ class AppProcess:
         """The page an app link shows (FileOpenError if refused)."""
         return self._ask("open_link", link=link)
 
+    def answers(self, timeout: float) -> bool:
+        """Whether the app process answers over the pipe within `timeout` (its interpreter runs)."""
+        channel = self._channel
+        if channel is None or self.crashed:
+            return False
+        try:
+            return channel.call("alive", timeout=timeout) is True
+        except (ChannelClosed, RemoteError, TimeoutError):
+            return False
+
     def accept_token(self, token: str) -> None:
         """The app process takes `token` (a new launch token of this process's guard) for one session."""
         self._ask("accept_token", token=token)

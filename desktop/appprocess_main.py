@@ -61,7 +61,7 @@ def main() -> int:
     launch = AppLaunch(kit, paths, hello["spec"], config, server)
     _add_shell_parts(launch, channel, hello, dev=dev)
     channel.handlers.update(open_file=lambda path: launch.open_file(Path(path)), open_link=launch.open_link,
-                            accept_token=server.guard.accept_token, stop=stopped.set)
+                            accept_token=server.guard.accept_token, alive=lambda: True, stop=stopped.set)
     # A spent launch token is spent in the window process too: a restarted app process never takes it again.
     server.guard.on_spent = lambda token: channel.send("token_spent", token=token)
     channel.start()

@@ -6,7 +6,8 @@ process asks the app process's server, on the app's own port, whether it is ther
 answers nothing for a while (a C extension or a regular expression holding the interpreter, a
 stopped process) gets the same banner as a crash, saying it is not responding, and the window
 process starts answering on the port beside it (the hung process accepts nothing), so the banner's
-Restart reaches it. If the app answers again, the banner goes and the app has its port back.
+Restart reaches it. If the app answers again (asked over the pipe to its process, as this
+process's server then shares the port), the banner goes and the app has its port back.
 """
 
 from __future__ import annotations
@@ -70,7 +71,13 @@ class AppRecovery:
             if not app.settled.is_set() or app.crashed or app.error is not None or app.stopping:
                 misses = 0
                 continue
-            answered = http_status(url, timeout=PING_TIMEOUT, cookie=self._server.guard.cookie_header()) == 204
+            if self.hung:
+                # While it hangs this process answers on the port too (both accept on the one
+                # listening socket), so a question there could reach this process's own server:
+                # ask the app process itself, over the pipe between the two.
+                answered = app.answers(timeout=PING_TIMEOUT)
+            else:
+                answered = http_status(url, timeout=PING_TIMEOUT, cookie=self._server.guard.cookie_header()) == 204
             if answered:
                 misses = 0
                 if self.hung:

@@ -14,6 +14,7 @@ app's files:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Callable
@@ -23,7 +24,13 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2
 SETTLE_SECONDS = 0.05
 CODE_SUFFIXES = (".py",)
-IGNORED_PARTS = {"__pycache__", ".git", "node_modules"}
+# Folders of a project that are not the app: tools' caches, virtual environments, build output,
+# the app's own data (Flask's instance folder).
+IGNORED_PARTS = {"__pycache__", ".git", ".hg", "node_modules", ".venv", "venv", ".tox", ".nox", ".mypy_cache",
+                 ".pytest_cache", ".ruff_cache", "dist", "build", "instance", "htmlcov", ".artifacts", ".idea",
+                 ".vscode"}
+# Files that change while the app runs, not because the developer edited them.
+DATA_SUFFIXES = (".pyc", ".sqlite3", ".sqlite", ".db", ".log", "-wal", "-shm", "-journal", ".swp", "~")
 
 
 def app_folder(spec: str) -> Path:
@@ -38,18 +45,37 @@ def app_folder(spec: str) -> Path:
     return origin.parent if origin.name == "__init__.py" else origin
 
 
-def snapshot(folder: Path) -> dict[Path, float]:
-    """Modification times of the files under `folder` (or of `folder`, a single module)."""
-    if folder.is_file():
-        return {folder: folder.stat().st_mtime}
-    times = {}
-    for path in folder.rglob("*"):
-        if IGNORED_PARTS.intersection(path.parts) or path.suffix in (".pyc", ".sqlite3") or not path.is_file():
+def watched_folders(spec: str, project_root: Path | None) -> list[Path]:
+    """What dev mode watches: the whole project folder when there is one (the app's packages, its
+    templates and static files wherever the factory sits: a `flasky.py` beside an `app/` package),
+    and the factory's own package or module where it lies outside it."""
+    folder = app_folder(spec)
+    if project_root is None:
+        return [folder]
+    root = project_root.resolve()
+    inside = folder.resolve() == root or root in folder.resolve().parents
+    return [root] if inside else [root, folder]
+
+
+def snapshot(folders: Path | list[Path]) -> dict[Path, float]:
+    """Modification times of the files under `folders` (a folder, or a single module)."""
+    times: dict[Path, float] = {}
+    for folder in [folders] if isinstance(folders, Path) else folders:
+        if folder.is_file():
+            times[folder] = folder.stat().st_mtime
             continue
-        try:
-            times[path] = path.stat().st_mtime
-        except OSError:  # deleted while we looked
-            continue
+        for top, dirs, files in os.walk(folder):
+            # Not into what isn't the app (a virtual environment by any name has its pyvenv.cfg).
+            dirs[:] = [name for name in dirs if name not in IGNORED_PARTS
+                       and not os.path.exists(os.path.join(top, name, "pyvenv.cfg"))]
+            for name in files:
+                if name.endswith(DATA_SUFFIXES):
+                    continue
+                path = Path(top, name)
+                try:
+                    times[path] = path.stat().st_mtime
+                except OSError:  # deleted while we looked
+                    continue
     return times
 
 
@@ -76,16 +102,17 @@ def forget_bytecode(sources) -> None:
 class CodeWatcher:
     """Dev mode: watches the app's files; restarts the app process on code changes, reloads the window."""
 
-    def __init__(self, spec: str, app_process, *, reload_window: Callable[[], None]) -> None:
+    def __init__(self, spec: str, app_process, *, reload_window: Callable[[], None],
+                 project_root: Path | None = None) -> None:
         self._app_process = app_process
         self._reload_window = reload_window
-        self._folder = app_folder(spec)
+        self._folders = watched_folders(spec, project_root)
         self._stop = threading.Event()
         # The first app process answers the window's first request itself; later ones reload it.
         app_process.on_settled.append(self._app_is_back)
 
     def start(self) -> None:
-        log.info("dev mode: watching %s", self._folder)
+        log.info("dev mode: watching %s", ", ".join(str(folder) for folder in self._folders))
         threading.Thread(target=self._watch, name="dev-watcher", daemon=True).start()
 
     def stop(self) -> None:
@@ -97,12 +124,12 @@ class CodeWatcher:
             self._reload_window()
 
     def _watch(self) -> None:
-        before = snapshot(self._folder)
+        before = snapshot(self._folders)
         while not self._stop.wait(POLL_SECONDS):
-            after = snapshot(self._folder)
+            after = snapshot(self._folders)
             changed = changed_files(before, after)
             while changed and not self._stop.wait(SETTLE_SECONDS):  # an editor's save can be several writes
-                settled = snapshot(self._folder)
+                settled = snapshot(self._folders)
                 more = changed_files(after, settled)
                 after = settled
                 if not more:
@@ -111,7 +138,7 @@ class CodeWatcher:
             before = after
             if not changed:
                 continue
-            names = ", ".join(sorted(str(p.relative_to(self._folder)) for p in changed)[:5])
+            names = ", ".join(sorted(p.name for p in changed)[:5])
             if any(path.suffix in CODE_SUFFIXES for path in changed):
                 log.info("dev mode: code changed (%s): restarting the app", names)
                 forget_bytecode(path for path in changed if path.suffix in CODE_SUFFIXES)

@@ -109,3 +109,26 @@ def test_dev_mode_follows_edits_in_the_same_window(display_env, tmp_path, home, 
         code, _, err = wait_for_exit(proc, timeout=15)
     assert code == 0, err
     assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_dev_mode_watches_the_whole_project_not_only_the_factorys_module(tmp_path, monkeypatch):
+    """Issue 27: with `factory = "flasky:app"` beside an `app/` package, template and package edits
+    reloaded nothing. The project is watched, minus virtual environments, caches and data."""
+    from desktop.reload import changed_files, snapshot, watched_folders
+
+    project = tmp_path / "blog"
+    for name, text in {"flasky.py": "app = None\n", "app/__init__.py": "", "app/templates/index.html": "<p>hi",
+                       ".venv/pyvenv.cfg": "", ".venv/lib/x.py": "", "env2/pyvenv.cfg": "", "env2/y.py": "",
+                       "instance/blog.sqlite3": "", "app/__pycache__/a.pyc": ""}.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    monkeypatch.syspath_prepend(str(project))
+    folders = watched_folders("flasky:app", project)
+    assert folders == [project.resolve()]
+    before = snapshot(folders)
+    assert {p.relative_to(project.resolve()).as_posix() for p in before} == {
+        "flasky.py", "app/__init__.py", "app/templates/index.html"}
+    (project / "app" / "templates" / "index.html").write_text("<p>changed, and longer")
+    import os
+    os.utime(project / "app" / "templates" / "index.html", (1, 1))
+    assert changed_files(before, snapshot(folders)) == {(project / "app" / "templates" / "index.html").resolve()}
