@@ -66,12 +66,22 @@ def make_icons(settings: KitSettings, folder: Path) -> dict[str, Path]:
     from PIL import Image
 
     source = settings.icon_path()
-    if source is None:
-        if settings.icon:
-            raise BuildError(f"[tool.desktop] icon {settings.icon!r} is not a file in {settings.root}")
-        return {}
+    if source is None and settings.icon:
+        raise BuildError(f"[tool.desktop] icon {settings.icon!r} is not a file in {settings.root}")
     folder.mkdir(parents=True, exist_ok=True)
-    image = Image.open(source).convert("RGBA")
+    if source is None:  # every desktop shows an icon: one made of the app's initial, not a blank
+        image = default_icon(settings.name)
+        print(f"  no icon set: using one made of the app's initial (set `icon` to a square PNG of "
+              f"{MIN_ICON}x{MIN_ICON} or more)", flush=True)
+    else:
+        with Image.open(source) as opened:
+            image = opened.convert("RGBA")
+        width, height = image.size
+        if width != height or width < MIN_ICON:
+            raise BuildError(f"[tool.desktop] icon {settings.icon!r} is {width}x{height}: an app icon must be square "
+                             f"and at least {MIN_ICON}x{MIN_ICON} (512x512 looks sharp everywhere), or it is shown "
+                             "stretched or blurred. Use another image, or remove `icon` for one made of the "
+                             "app's initial")
     icons: dict[str, Path] = {}
     for size in ICON_SIZES:
         path = folder / f"{size}x{size}.png"
@@ -82,6 +92,28 @@ def make_icons(settings: KitSettings, folder: Path) -> dict[str, Path]:
     icons["icns"] = folder / "app.icns"
     image.save(icons["icns"])
     return icons
+
+
+MIN_ICON = 256
+
+
+def default_icon(app_name: str):
+    """A 512x512 icon for an app with none: its initial, white, on a rounded square of a colour
+    chosen by its name (so two apps of one developer don't look alike)."""
+    import hashlib
+    import colorsys
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    hue = int(hashlib.sha256(app_name.encode()).hexdigest()[:4], 16) / 0xFFFF
+    colour = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.38, 0.55))
+    image = Image.new("RGBA", (512, 512), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((24, 24, 488, 488), radius=96, fill=(*colour, 255))
+    initial = next((c for c in app_name if c.isalnum()), "A").upper()
+    font = ImageFont.load_default(size=300)
+    draw.text((256, 262), initial, font=font, fill=(255, 255, 255, 255), anchor="mm")
+    return image
 
 
 def probe_app(settings: KitSettings) -> dict:

@@ -160,7 +160,8 @@ def _report(choices: TableChoices, *, created: bool) -> None:
     print(f"App: {choices.factory} ({choices.factory_source})")
     print(f"Name: {choices.name}; app id: {choices.app_id} (change it to a domain you own)")
     print(f"Icon: {facts.icon}" if facts.icon else
-          "Icon: none found; set `icon` to a square PNG (512x512 or more), or the app shows the system's default icon")
+          "Icon: none found (a square PNG of 256x256 or more, outside vendored folders); set `icon` to one, or "
+          "the app gets one made of its initial")
     if facts.migrations:
         print(f"Flask-Migrate: {facts.migrations.where()}, so migrate = true (the database is upgraded at start)")
     if facts.setup_command and not facts.migrations:

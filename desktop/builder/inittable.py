@@ -67,7 +67,8 @@ def render_table(choices: TableChoices) -> str:
         lines.append(_line(f"icon = {toml_string(facts.icon)}",
                            "one square PNG (512x512 or more); installers make every size"))
     else:
-        lines.append(_line('# icon = "assets/icon.png"', "one square PNG (512x512 or more); none was found"))
+        lines.append(_line('# icon = "assets/icon.png"', "one square PNG (512x512 or more); none was found, so the "
+                                                         "app gets one made of its initial"))
     lines.append(_line('# health_path = "/healthz"', "a page the self-test checks besides the start page"))
     if facts.migrations:
         lines.append(_line("migrate = true", f"Flask-Migrate upgrades the database at start, after a backup "

@@ -133,16 +133,42 @@ def _sqlite_database(tree: ast.Module, where: str) -> SeenAt | None:
     return None
 
 
+# Folders of other people's code shipped with the project: their logos are not the app's.
+VENDORED = frozenset({"vendor", "vendors", "vendored", "third_party", "thirdparty", "third-party", "external",
+                      "externals", "bower_components", "libs", "lib", "plugins", "samples", "examples", "demo",
+                      "docs", "tests"})
+MIN_ICON = 256  # as `build` requires
+
+
 def find_icon(root: Path) -> str:
-    """The project's best icon-like PNG (icon.png over logo.png over favicon.png, bigger first), or ""."""
+    """The project's best icon-like PNG (icon.png over logo.png over favicon.png, bigger first), or "":
+    square and at least MIN_ICON pixels, and never from a vendored folder."""
     ranked = []
     for path in walk_files(root, (".png",)):
         stem = path.stem.lower()
         if "icon" not in stem and "logo" not in stem:
             continue
+        parts = {part.lower() for part in path.relative_to(root).parts[:-1]}
+        if parts & VENDORED or any("vendor" in part for part in parts):
+            continue
+        size = png_size(path)
+        if size is None or size[0] != size[1] or size[0] < MIN_ICON:
+            continue
         exact = stem in ("icon", "app-icon", "app_icon", "appicon", "logo")
-        ranked.append((not exact, "favicon" in stem, -path.stat().st_size, relative(path, root)))
+        ranked.append((not exact, "favicon" in stem, -size[0], relative(path, root)))
     return min(ranked)[3] if ranked else ""
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's width and height from its header (None: not a PNG)."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(24)
+    except OSError:
+        return None
+    if header[:8] != b"\x89PNG\r\n\x1a\n" or header[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
 def display_name(project_name: str) -> str:

@@ -128,9 +128,14 @@ def test_the_flask_tutorial_gets_a_table_that_parses_back(tmp_path, capsys):
         assert f"python -m desktop --project {tmp_path.resolve()} {command}" in out
 
 
+def png(width: int, height: int) -> bytes:
+    """The start of a PNG of that size: what init reads of it."""
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes(40)
+
+
 def test_a_module_level_app_in_app_py(tmp_path, capsys):
-    write_project(tmp_path, {"app.py": MODULE_APP, "assets/logo.png": b"\x89PNG" + bytes(200),
-                             "static/favicon.png": b"\x89PNG" + bytes(50)})
+    write_project(tmp_path, {"app.py": MODULE_APP, "assets/logo.png": png(512, 512),
+                             "static/favicon.png": png(256, 256)})
     assert main([], project=tmp_path) == 0
     settings = load_kit_settings(tmp_path / "pyproject.toml")
     assert settings.factory == "app:app"
@@ -139,6 +144,20 @@ def test_a_module_level_app_in_app_py(tmp_path, capsys):
     document = tomllib.loads((tmp_path / "pyproject.toml").read_text())
     assert document["project"] == {"name": tmp_path.name.lower().replace("_", "-"), "version": "0.1.0"}
     assert "Created pyproject.toml" in capsys.readouterr().out
+
+
+def test_the_icon_is_square_big_enough_and_the_projects_own(tmp_path, capsys):
+    """Issue 27: init picked a vendored editor's 160x60 sample logo, and build stretched it."""
+    write_project(tmp_path, {"app.py": MODULE_APP, "static/vendor/editor/logo.png": png(1024, 1024),
+                             "static/js/plugins/icon.png": png(512, 512), "static/img/logo.png": png(160, 60),
+                             "static/img/icon.png": png(64, 64)})
+    assert main([], project=tmp_path) == 0
+    assert load_kit_settings(tmp_path / "pyproject.toml").icon == ""
+    assert "the app gets one made of its initial" in capsys.readouterr().out
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / "static" / "img" / "app-icon.png").write_bytes(png(512, 512))
+    assert main([], project=tmp_path) == 0
+    assert load_kit_settings(tmp_path / "pyproject.toml").icon == "static/img/app-icon.png"
 
 
 def test_wsgi_py_calling_a_factory_names_the_factory(tmp_path):
