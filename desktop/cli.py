@@ -42,8 +42,8 @@ def build_parser(kit: KitSettings) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "files", nargs="*", metavar="FILE",
-        help="files (or app links, e.g. notes://...) to open in the app; if it is running already, it opens "
-             "them and comes to the front",
+        help=(f"files (or app links, e.g. {kit.url_scheme}://...) " if kit.url_scheme else "files ")
+        + "to open in the app; if it is running already, it opens them and comes to the front",
     )
     parser.add_argument(
         "--version", action="version",

@@ -65,6 +65,12 @@ class RelaunchRequested(Exception):
     the update."""
 
 
+def sentence(text: str) -> str:
+    """`text` ending in one full stop: a reason that brings its own is not given a second."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def describe(exc: BaseException) -> str:
     """What to tell the user of `exc`: our own errors say it all; others name their type too."""
     return str(exc) if isinstance(exc, DesktopError) else f"{type(exc).__name__}: {exc}"

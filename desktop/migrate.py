@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import AppLoadError
+from .errors import AppLoadError, sentence
 from .kit import KitSettings
 from .logs import shell_logging_kept
 from .paths import AppPaths
@@ -161,7 +161,7 @@ def _restore(backups: list[_Backup], fresh: list[Path], reason: str) -> str:
         except (sqlite3.Error, OSError) as exc:
             failed.append(backup)
             log.error("cannot restore %s from %s: %s", backup.database, backup.copy, exc)
-    message = f"the database upgrade failed: {reason}."
+    message = sentence(f"the database upgrade failed: {reason}")
     if restored:
         message += " The database was put back as it was before the upgrade; the backup is kept at " + \
                    ", ".join(str(backup.copy) for backup in restored) + "."

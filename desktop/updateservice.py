@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .errors import sentence
 from .kit import KitSettings, bundle_root
 from .paths import AppPaths
 from .updateinstall import install_dir, stage, stage_patch, staged_version, updates_itself
@@ -98,7 +99,7 @@ class UpdateService:
         allowed, why = updates_itself(self.install)
         if not allowed:
             log.info("updates: not applied by the app: %s", why)
-            return {"state": "managed", "message": f"{self.kit.name} is not updated from here: {why}."}
+            return {"state": "managed", "message": sentence(f"{self.kit.name} is not updated from here: {why}")}
         already = staged_version(self.install)
         if already:
             return {"state": "ready", "version": already}

@@ -56,6 +56,9 @@ def build_deb(kit: KitSettings, bundle: Path, out_dir: Path, *, icons_dir: Path)
     arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True, check=True).stdout.strip()
     description = (kit.description or f"{kit.name}, a desktop app").splitlines()[0]
     maintainer = kit.author if "<" in kit.author else f"{kit.author or kit.name} <nobody@localhost.invalid>"
+    if "<" not in kit.author:  # apt shows it, and some repositories refuse a package without a real one
+        print(f"  the .deb names {maintainer} as its maintainer: add an author with an email to [project] "
+              "(authors = [{name = \"Ana\", email = \"ana@example.org\"}]) to name yourself", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "root"
         install_dir = root / "opt" / name
