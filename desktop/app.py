@@ -201,7 +201,8 @@ def _run_self_test(kit: KitSettings, window: NativeWindow, server: LocalServer, 
                    kiosk_hidden: list[str]) -> int:
     from .selftest import SelfTestReport, check_window, http_status  # only needed here
 
-    report = SelfTestReport(app=kit.name, url=server.url, health_path=kit.health_path)
+    report = SelfTestReport(app=kit.name, url=server.url, health_path=kit.health_path,
+                            allowed_origins=list(kit.allowed_origins))
     cookie = server.guard.cookie_header()
     # The project scan (~0.1 s) runs once the page has loaded, beside the window checks, so it
     # neither slows the start nor delays the exit.

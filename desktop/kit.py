@@ -82,6 +82,7 @@ class KitSettings:
     tray: dict[str, Any] = field(default_factory=dict)  # a tray icon and its menu (desktop.menus.parse_tray)
     url_scheme: str = ""  # app links: 'notes' makes notes://... open pages of the app (desktop.applinks)
     open_link: str = ""  # 'module:function' mapping an app link to a page of the app; "" : scheme://x -> /x
+    allowed_origins: list[str] = field(default_factory=list)  # sites the start page may load from (self-test)
     window: WindowSettings = field(default_factory=WindowSettings)
     bundle: BundleSettings = field(default_factory=BundleSettings)
     update: UpdateSettings = field(default_factory=UpdateSettings)
@@ -192,6 +193,10 @@ def parse_kit_settings(pyproject: dict, *, root: Path | None = None) -> KitSetti
     if factory and ":" not in factory:
         raise ConfigError("[tool.desktop] factory must look like 'module:function' or 'module:app', "
                           "e.g. 'myapp:create_app'")
+    for origin in values.get("allowed_origins", []):
+        if not isinstance(origin, str) or not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ConfigError("[tool.desktop] allowed_origins lists sites as scheme://host[:port], "
+                              f"e.g. \"https://fonts.example.org\", not {origin!r}")
     for key, value in values.get("env", {}).items():
         if not isinstance(value, str):
             raise ConfigError(f"[tool.desktop.env] {key} must be a string, not {value!r}")

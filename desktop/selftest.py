@@ -48,6 +48,7 @@ class SelfTestReport:
     health_path: str = ""
     health_status: int | None = None  # the app's health path, when it has one
     foreign_requests: list[str] = field(default_factory=list)
+    allowed_origins: list[str] = field(default_factory=list)  # [tool.desktop] allowed_origins
     readiness: list[dict[str, Any]] = field(default_factory=list)
     loaded_ms: int | None = None
     exit_ms: int | None = None
@@ -86,6 +87,12 @@ def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *,
         report.painted = window.wait_for_js("window.__desktopPainted")
         report.title = window.run_js("document.title")
         report.foreign_requests = _json_list(window.run_js(FOREIGN_REQUESTS_JS))
+        refused = [url for url in report.foreign_requests if _origin(url) not in report.allowed_origins]
+        if refused:  # what the page needs from another site is not there offline
+            report.errors.append(f"the start page asks another site for {', '.join(refused[:3])}"
+                                 + (f" and {len(refused) - 3} more" if len(refused) > 3 else "")
+                                 + ": offline it won't show. Serve it from the app (vendor it), or list its site "
+                                   "in [tool.desktop] allowed_origins")
         start_url = base_url.rstrip("/") + "/"
         report.start_status = http_status(start_url, cookie=cookie)
         if report.start_status is None or report.start_status >= 400:
@@ -105,6 +112,13 @@ def check_window(window: NativeWindow, report: SelfTestReport, base_url: str, *,
         report.kiosk = window.kiosk_state()
         report.closing_at = time.time()
         window.close()
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _json_list(value: Any) -> list[str]:

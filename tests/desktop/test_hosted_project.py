@@ -86,12 +86,20 @@ def test_the_apps_own_flask_commands_run_on_the_desktop_data(tmp_path, home):
     assert missing.returncode == 2 and "No such command" in missing.stderr and "Traceback" not in missing.stderr
 
 
-def test_self_test_lists_every_request_to_another_origin(display_env, tmp_path, home):
+def test_self_test_fails_on_every_request_to_another_origin_the_project_doesnt_allow(display_env, tmp_path, home):
+    """Issue 27: the self-test said ok: true for a start page that breaks offline."""
     project = make_project(tmp_path / "cdn", "Cdn", "sample_apps:create_app_with_a_cdn")
     result = desktop(["self-test", "--data-dir", str(tmp_path / "d")], project_env(display_env, home), project)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["foreign_requests"] == ["http://fonts.example.invalid/css?family=Sans",
                                           "https://cdn.example.invalid/lib.js"]
+    assert result.returncode == 1 and not report["ok"]
+    assert any("asks another site for http://fonts.example.invalid" in error and "allowed_origins" in error
+               for error in report["errors"])
+    allowed = make_project(tmp_path / "cdn-allowed", "Cdn", "sample_apps:create_app_with_a_cdn",
+                           'allowed_origins = ["http://fonts.example.invalid", "https://cdn.example.invalid"]\n')
+    result = desktop(["self-test", "--data-dir", str(tmp_path / "d2")], project_env(display_env, home), allowed)
+    assert result.returncode == 0, result.stdout
 
 
 def test_the_title_bar_follows_the_pages_title_as_it_changes(display_env, tmp_path, home):
