@@ -133,10 +133,8 @@ def _sqlite_database(tree: ast.Module, where: str) -> SeenAt | None:
     return None
 
 
-# Folders of other people's code shipped with the project: their logos are not the app's.
-VENDORED = frozenset({"vendor", "vendors", "vendored", "third_party", "thirdparty", "third-party", "external",
-                      "externals", "bower_components", "libs", "lib", "plugins", "samples", "examples", "demo",
-                      "docs", "tests"})
+# Beyond vendored folders (which walk_files skips), folders whose logos are not the app's either.
+NOT_THE_APPS_IMAGES = frozenset({"libs", "lib", "plugins", "samples", "examples", "demo", "docs", "tests"})
 MIN_ICON = 256  # as `build` requires
 
 
@@ -149,7 +147,7 @@ def find_icon(root: Path) -> str:
         if "icon" not in stem and "logo" not in stem:
             continue
         parts = {part.lower() for part in path.relative_to(root).parts[:-1]}
-        if parts & VENDORED or any("vendor" in part for part in parts):
+        if parts & NOT_THE_APPS_IMAGES or any("vendor" in part for part in parts):
             continue
         size = png_size(path)
         if size is None or size[0] != size[1] or size[0] < MIN_ICON:

@@ -34,8 +34,6 @@ PLACES = {
 }
 FILES_FIX = ("put it in the user's folders: under app.instance_path (the kit makes it the user data folder), or "
              "in a [tool.desktop.config] / [tool.desktop.env] value using {data} or {logs}")
-SECRET_FIX = ("don't hard-code it: the kit gives every install its own SECRET_KEY in app.config; elsewhere read "
-              "it from the environment, e.g. SECRET_KEY = os.environ[\"SECRET_KEY\"]")
 
 
 def check_python(tree: ast.Module, *, overridden: frozenset[str] = frozenset(),
@@ -190,10 +188,6 @@ class _Checker:
         """NAME = value, wherever it is written: a module, a config class, app.config, a dict, a keyword."""
         if name is None:
             return
-        in_test_class = any(NOT_SHIPPED_CLASS.search(c) for c in self.classes)
-        if name == "SECRET_KEY" and _literal(value) and not in_test_class:
-            self.issues.append((line, "SECRET_KEY is hard-coded: fine for a browser dev setup, but every copy of "
-                                      "the desktop app would share this key", SECRET_FIX))
         if (name == "DEBUG" and _is_true(value) and "DEBUG" not in self.overridden
                 and not any(DEV_CLASS.search(c) for c in self.classes)):
             self.issues.append((line, "DEBUG is on: the debugger lets any page run Python code, and errors show "

@@ -16,12 +16,16 @@ from pathlib import Path
 SKIP_DIRS = frozenset({".venv", "venv", "site-packages", "node_modules", ".git", "dist", ".pyinstaller", "build",
                        "__pycache__", "tests", "test", "benchmarks", "docs", "examples", "scripts"})
 TEXT_LIMIT = 2_000_000  # bytes: larger files are data, not source worth scanning
+# Folders of other people's code shipped inside the project (a vendored editor, its sample pages
+# and logos): not the project's own, so neither checked nor picked as its icon.
+VENDORED_DIRS = frozenset({"vendor", "vendors", "vendored", "third_party", "thirdparty", "third-party",
+                           "bower_components", "external", "externals"})
 
 
 def skipped_dir(folder: Path) -> bool:
     """True for folders that hold no code of the project's own."""
     name = folder.name
-    return (name in SKIP_DIRS or name.startswith(".") or name.endswith(".egg-info")
+    return (name in SKIP_DIRS or name.lower() in VENDORED_DIRS or name.startswith(".") or name.endswith(".egg-info")
             or (folder / "pyvenv.cfg").is_file())  # a virtualenv by another name
 
 

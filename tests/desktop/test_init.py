@@ -123,7 +123,7 @@ def test_the_flask_tutorial_gets_a_table_that_parses_back(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "App: flaskr:create_app (found in flaskr/__init__.py:6)" in out
     assert "flask init-db" in out and "flaskr/db.py:13" in out
-    assert "Desktop readiness:\n  flaskr/__init__.py:10: SECRET_KEY is hard-coded" in out
+    assert "SECRET_KEY is hard-coded" not in out  # the kit gives each install its own
     for command in ("run", "self-test", "build", "package"):
         assert f"python -m desktop --project {tmp_path.resolve()} {command}" in out
 
