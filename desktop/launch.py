@@ -121,6 +121,9 @@ def flask_config(kit: KitSettings, paths: AppPaths, instance: InstanceConfig) ->
         **instance.flask,
         "SECRET_KEY": load_secret_key(paths.secret_key_file),
         "DESKTOP": True,
+        # Whatever config the app picks (many default to their development one, DEBUG = True):
+        # no debug mode outside --dev, which turns it on again in the app process.
+        "DEBUG": False,
         "DESKTOP_URL_SCHEME": kit.url_scheme,  # app links (scheme://...), "" if the app has none
         "DESKTOP_CACHE_DIR": str(paths.cache),  # for what the app can rebuild (compiled templates)
     }

@@ -60,7 +60,8 @@ def kit_python(tmp_path_factory) -> Path:
     python = venv / "bin" / "python"
     # The sample projects' own dependencies, as their developers would have them.
     result = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                             f"{source}[build]", "flask-sqlalchemy>=3.1", "flask-migrate>=4.0"],
+                             f"{source}[build]", "flask-sqlalchemy>=3.1", "flask-migrate>=4.0",
+                             str(PROJECTS / "flasky_footer")],  # an extension with templates of its own
                             timeout=900, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return python
@@ -102,3 +103,22 @@ def ledger_packaged(kit_python, ledger_project) -> Path:
 @pytest.fixture(scope="session")
 def flaskr_packaged(kit_python, flaskr_project) -> Path:
     return _package(kit_python, flaskr_project[0])
+
+
+def _initialised(name: str, tmp_path_factory, kit_python) -> tuple[Path, str]:
+    project = _copy(name, tmp_path_factory)
+    init = kit(kit_python, project, "init", timeout=120)
+    assert init.returncode == 0, init.stdout + init.stderr
+    return project, init.stdout
+
+
+@pytest.fixture(scope="session")
+def flasky_project(tmp_path_factory, kit_python) -> tuple[Path, str]:
+    """The Flask book's shape (create_app(config_name), flasky.py named by .flaskenv), after `init`."""
+    return _initialised("flasky", tmp_path_factory, kit_python)
+
+
+@pytest.fixture(scope="session")
+def blog_project(tmp_path_factory, kit_python) -> tuple[Path, str]:
+    """create_app(config_name=None) with its logs beside the code, after `init`."""
+    return _initialised("blog", tmp_path_factory, kit_python)

@@ -98,7 +98,7 @@ def test_a_flask_migrate_app_with_a_config_class_runs_from_source(kit_python, le
     assert report["app"] == "Ledger" and report["title"] == "Entries · Ledger" and report["start_status"] == 200
     assert (data / "data" / "ledger.db").is_file()  # [tool.desktop.config], migrated at start
     assert (data / "logs" / "ledger.log").is_file()  # [tool.desktop.env] placed the app's own log
-    assert any("SECRET_KEY" in finding["problem"] for finding in report["readiness"])
+    assert not any("SECRET_KEY" in finding["problem"] for finding in report["readiness"])  # the kit gives its own
     assert source_files(project) == before  # nothing written into the source tree
 
 
@@ -148,6 +148,53 @@ def test_an_app_shaped_like_flasks_tutorial_ships(flaskr_packaged, display_env, 
     flask_cli = subprocess.run([str(bundle / "Flaskr"), "--data-dir", str(frozen_data), "--flask", "init-db"],
                                env=env, cwd=workdir, capture_output=True, text=True, timeout=120)
     assert flask_cli.returncode == 0 and "Initialized the database." in flask_cli.stdout, flask_cli.stderr
+
+
+def test_the_flask_books_shape_ships_as_init_writes_it(kit_python, flasky_project, display_env, tmp_path, home):
+    """Issue 27: `create_app(config_name)` failed at start, init named the factory instead of
+    flasky.py's app, and the bundle died at its first page without the extension's templates."""
+    project, init_output = flasky_project
+    assert 'factory = "flasky:app"' in (project / "pyproject.toml").read_text()
+    assert "FLASK_APP in .flaskenv" in init_output
+    env = shell_env(display_env, home)
+    source = kit(kit_python, project, "self-test", "--data-dir", str(tmp_path / "source-data"), env=env, timeout=180)
+    report = report_of(source)
+    assert source.returncode == 0 and report["ok"], source.stdout + source.stderr
+    assert report["title"] == "Flasky"
+    flask_command = kit(kit_python, project, "flask", "--data-dir", str(tmp_path / "source-data"), "deploy", env=env)
+    assert flask_command.returncode == 0 and "Deployed." in flask_command.stdout, flask_command.stderr
+
+    packaged = kit(kit_python, project, "package", env=env)
+    assert packaged.returncode == 0, packaged.stdout + packaged.stderr
+    assert "checked: it opened" in packaged.stdout  # build started the bundle before it said Built
+    bundle = project / "dist" / "Flasky"
+    assert (bundle / "_internal" / "flask_footer" / "templates" / "footer.html").is_file()
+    assert (project / "dist" / "flasky_2.0.0_amd64.deb").is_file()
+    frozen, _found = frozen_self_test(bundle, display_env)
+    report = report_of(frozen)
+    assert frozen.returncode == 0 and report["ok"], frozen.stdout + frozen.stderr
+
+
+def test_a_blog_writing_its_logs_beside_its_code_ships_after_the_one_edit_init_names(kit_python, blog_project,
+                                                                                     display_env, home):
+    """Issue 27: the frozen app crashed (FileNotFoundError .../_internal/logs/...) and nothing said why."""
+    project, init_output = blog_project
+    assert 'factory = "blog:create_app"' in (project / "pyproject.toml").read_text()
+    assert "blog/__init__.py:32: writes a log file beside the code" in init_output  # file:line, and the fix
+    env = shell_env(display_env, home)
+    refused = kit(kit_python, project, "build", env=env)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "the app wrote into its install folder" in refused.stderr or "inside its install folder" in refused.stderr, \
+        refused.stdout + refused.stderr
+    source = (project / "blog" / "__init__.py").read_text()  # the edit init's finding asks for
+    (project / "blog" / "__init__.py").write_text(source.replace('os.path.join(basedir, "logs")',
+                                                                 'os.path.join(app.instance_path, "logs")'))
+    built = kit(kit_python, project, "build", env=env)
+    assert built.returncode == 0 and "checked: it opened" in built.stdout, built.stdout + built.stderr
+    frozen, found = frozen_self_test(project / "dist" / "Blog", display_env)
+    report = report_of(frozen)
+    assert frozen.returncode == 0 and report["ok"] and report["title"] == "The blog", frozen.stdout + frozen.stderr
+    assert "logs" in found["data"]  # its own log, in the user's data folder
 
 
 def test_without_a_table_the_commands_name_init(kit_python, tmp_path):

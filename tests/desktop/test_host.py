@@ -173,3 +173,18 @@ def test_a_module_that_extends_the_app_keeps_what_it_adds(tmp_path):
 def test_what_the_shell_cant_pass_is_explained_with_the_fix(spec, message, tmp_path):
     with pytest.raises(AppLoadError, match=message):
         load_flask_app(spec, config=dict(SHELL_SETTINGS), instance_path=tmp_path)
+
+
+def test_an_app_whose_default_config_is_for_development_runs_without_debug(tmp_path):
+    """Issue 27: `create_app(os.getenv("FLASK_CONFIG") or "default")` with a DEBUG = True default."""
+    from desktop.config import InstanceConfig
+    from desktop.kit import KitSettings
+    from desktop.launch import flask_config
+    from desktop.paths import resolve_paths
+
+    paths = resolve_paths("Shapes", tmp_path)
+    paths.create()
+    config = flask_config(KitSettings(name="Shapes"), paths, InstanceConfig())
+    app = load_flask_app('sample_apps:create_app_needing_a_config_name("development")', config=config,
+                         instance_path=paths.data)
+    assert app.config["GREETING"] == "from development" and app.debug is False

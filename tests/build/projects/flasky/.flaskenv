@@ -1,0 +1,2 @@
+FLASK_APP=flasky.py
+FLASK_DEBUG=1
