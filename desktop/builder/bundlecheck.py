@@ -58,20 +58,28 @@ def check_bundle(settings: KitSettings, bundle: Path, *, onefile: bool) -> str:
             checked = _check_in_browser_mode(executable, data, env, scratch, settings)
         else:
             checked = _check_in_a_window(executable, data, env, scratch, display)
-    written = sorted(_files_in(folder) - before)
-    if written:  # root writes through read-only modes: what appeared tells
-        for path in written:  # the bundle goes out as it was built
-            (folder / path).unlink(missing_ok=True)
+    after = _files_in(folder)
+    written = sorted(path for path, stamp in after.items() if before.get(path) != stamp)
+    if written:  # root writes through read-only modes: what appeared or changed tells
+        for path in written:  # the bundle goes out without what the run added
+            if path not in before:
+                (folder / path).unlink(missing_ok=True)
         raise BuildError("the bundle was built, but the app wrote into its install folder, which a user's machine "
                          f"won't allow: {', '.join(written[:5])}. Keep such files in the user's folders (see the "
                          "readiness report above)")
     return checked
 
 
-def _files_in(folder: Path | None) -> set[str]:
+def _files_in(folder: Path | None) -> dict[str, tuple[int, int]]:
+    """Each file under `folder` with its size and modification time (what a write changes)."""
     if folder is None:
-        return set()
-    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir()}
+        return {}
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            info = path.stat()
+            found[path.relative_to(folder).as_posix()] = (info.st_size, info.st_mtime_ns)
+    return found
 
 
 def _display_prefix() -> list[str] | None:
@@ -177,13 +185,13 @@ def _log_tail(data: Path, lines: int = 15) -> str:
 
 @contextmanager
 def _read_only(folder: Path | None) -> Iterator[None]:
-    """The bundle's folders unwritable while it runs, as in a system install: an app that creates
-    files beside its code fails here, not on the user's machine."""
+    """The bundle unwritable while it runs, as in a system install: an app that writes beside its
+    code fails here, not on the user's machine."""
     if folder is None or os.name != "posix":
         yield
         return
-    folders = [folder, *(p for p in folder.rglob("*") if p.is_dir() and not p.is_symlink())]
-    modes = {path: path.stat().st_mode for path in folders}
+    entries = [folder, *(p for p in folder.rglob("*") if not p.is_symlink())]  # folders and files alike
+    modes = {path: path.stat().st_mode for path in entries}
     for path, mode in modes.items():
         path.chmod(stat.S_IMODE(mode) & ~0o222)
     try:

@@ -27,6 +27,10 @@ KIT_PARENT = Path(__file__).resolve().parent.parent.parent  # the folder holding
 UPDATE_ONLY = ["tuf", "securesystemslib", "cryptography", "bsdiff4"]
 EXCLUDES = ["tkinter", "unittest", "pydoc_data", "test", "PyQt5", "PyQt6", "PySide2", "PySide6", "qtpy",
             "webview.platforms.qt", "webview.platforms.cef", "IPython", "PyInstaller", "desktop.builder"]
+# What an app writes beside its code as it runs (its logs, SQLite's journals), found there after
+# the builder ran it once: not part of the app, so never bundled.
+RUN_TIME_FILES = ["**/*.log", "**/*.log.[0-9]", "**/logs/**", "**/*-wal", "**/*-shm", "**/*-journal",
+                  "**/__pycache__/**"]
 # What Flask-Migrate's standard env.py and Alembic import by name at run time.
 MIGRATION_IMPORTS = ["alembic", "alembic.command", "alembic.config", "alembic.runtime.migration",
                      "alembic.ddl.sqlite", "alembic.ddl.postgresql", "logging.config", "flask_migrate"]
@@ -73,7 +77,7 @@ class SpecInputs:
             source, _, place = entry.rpartition(":")
             datas.append((str(root / source), place or "."))
         for package in probe["packages"]:  # the app's own files: schema.sql, JSON, ... beside its code
-            datas += collect_data_files(package, include_py_files=False)
+            datas += collect_data_files(package, include_py_files=False, excludes=RUN_TIME_FILES)
         datas += collect_data_files("webview")  # pywebview's own JavaScript
         hidden = collect_submodules("desktop", filter=lambda name: not name.startswith("desktop.builder"))
         for module in probe["modules"]:

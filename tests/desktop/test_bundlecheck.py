@@ -59,3 +59,20 @@ def test_a_bundle_that_writes_into_its_install_folder_fails_the_build(tmp_path):
         check_bundle(SETTINGS, bundle, onefile=False)
     assert not (bundle / "app.log").exists()
     assert (bundle / "Ledger").stat().st_mode & 0o200  # writable again once checked
+
+
+def test_a_bundle_that_appends_to_a_file_it_ships_fails_the_build(tmp_path):
+    """A log file bundled from the source tree (the builder ran the app once there) and appended to."""
+    report = {"ok": True, "errors": []}
+    bundle = fake_bundle(tmp_path, "try:\n    with open(here / 'app.log', 'a') as fh:\n        fh.write('more')\n"
+                                   "except OSError:\n    pass\n"
+                                   f"print({json.dumps(json.dumps(report))})\n")
+    (bundle / "app.log").write_text("shipped")
+    import os
+
+    if os.geteuid() != 0:  # a user can't: the file is read-only while it runs, and nothing changes
+        assert "showed its start page" in check_bundle(SETTINGS, bundle, onefile=False)
+        return
+    with pytest.raises(BuildError, match="wrote into its install folder.*app.log"):
+        check_bundle(SETTINGS, bundle, onefile=False)
+    assert (bundle / "app.log").is_file()  # it was shipped: left where it is
