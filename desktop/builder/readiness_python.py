@@ -24,6 +24,8 @@ RUNTIME_NAMES = frozenset({"instance_path", "environ", "getenv", "config", "gett
                            "home", "user_data_dir", "user_log_dir", "platformdirs", "appdirs"})
 PATH_HELPERS = frozenset({"os.path.join", "path.join", "join", "Path", "pathlib.Path", "PurePath", "str"})
 LOG_HANDLERS = ("FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler")
+# Config keys naming a folder the app writes to (UPLOAD_FOLDER, MEDIA_DIR, CACHE_DIR, ...).
+FOLDER_SETTING = re.compile(r"^[A-Z][A-Z0-9_]*_(FOLDER|DIR|DIRECTORY)$")
 NOT_SHIPPED_CLASS = re.compile(r"test", re.IGNORECASE)  # config classes for the test suite
 DEV_CLASS = re.compile(r"test|dev|debug", re.IGNORECASE)  # ...and for development, where DEBUG belongs
 
@@ -188,6 +190,13 @@ class _Checker:
         """NAME = value, wherever it is written: a module, a config class, app.config, a dict, a keyword."""
         if name is None:
             return
+        if FOLDER_SETTING.search(name) and name not in self.overridden and _path_like(value):
+            origin = path_origin(value, self.derived)
+            if origin is not None:  # UPLOAD_FOLDER = os.path.join(basedir, "uploads"): written to at run time
+                self.issues.append((line, f"{name} is a folder {PLACES[origin]}",
+                                    f"set it in [tool.desktop.config], e.g. {name} = \"{{data}}/"
+                                    f"{name.lower().removesuffix('_folder').removesuffix('_dir')}\" (the user's "
+                                    "data folder), or derive it from app.instance_path"))
         if (name == "DEBUG" and _is_true(value) and "DEBUG" not in self.overridden
                 and not any(DEV_CLASS.search(c) for c in self.classes)):
             self.issues.append((line, "DEBUG is on: the debugger lets any page run Python code, and errors show "

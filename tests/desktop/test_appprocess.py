@@ -102,7 +102,10 @@ def test_an_app_that_stops_answering_is_shown_in_the_window_and_restarts(display
         first.suspend()  # alive, answering nothing (as when a C extension holds the interpreter)
         wait_for_color(display_env, BANNER_RED, min_pixels=2000, timeout=60)
         first.resume()  # it answers again: the banner goes by itself
-        wait_for(lambda: count_color(screenshot(display_env), BANNER_RED) < 100, timeout=30)
+        log_file = tmp_path / "d" / "logs" / "app.log"
+        wait_for(lambda: count_color(screenshot(display_env), BANNER_RED) < 100, timeout=30,
+                 seen=lambda: "the banner stayed; the end of the log:\n" + "\n".join(
+                     log_file.read_text().splitlines()[-15:]))
         type_into_box(display_env, "second", saved_in=note)
 
         first.suspend()  # and again, for good this time: the user restarts it

@@ -340,3 +340,24 @@ def test_format_and_dicts(tmp_path):
 def test_findings_are_sorted_by_file_and_line(tmp_path):
     write_project(tmp_path, {"b.py": "DEBUG = True\n", "a.py": "x = 1\nDEBUG = True\nopen('x.txt', 'w')\n"})
     assert where(findings_for(tmp_path)) == [("a.py", 2), ("a.py", 3), ("b.py", 1)]
+
+
+def test_a_folder_setting_beside_the_code_is_found(tmp_path):
+    """Issue 27: an uploads folder next to the code was not reported."""
+    write_project(tmp_path, {"sample/config.py": """
+        import os
+
+        basedir = os.path.abspath(os.path.dirname(__file__))
+
+
+        class Config:
+            UPLOAD_FOLDER = os.path.join(basedir, "uploads")
+            TEMPLATE_DIR = "templates"
+            CACHE_DIR = os.environ.get("CACHE_DIR", "/var/cache/sample")
+    """})
+    findings = findings_for(tmp_path)
+    assert where(findings) == [("sample/config.py", 7)]  # a plain name is read, not written; an env one is chosen
+    assert "UPLOAD_FOLDER is a folder beside the code" in findings[0].problem
+    assert 'UPLOAD_FOLDER = "{data}/upload"' in findings[0].fix
+    overridden = findings_for(tmp_path, config={"UPLOAD_FOLDER": "{data}/uploads", "TEMPLATE_DIR": "x"})
+    assert overridden == []

@@ -118,10 +118,10 @@ def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     return living
 
 
-def wait_for(condition, timeout: float = 5.0, interval: float = 0.02) -> None:
-    """Poll `condition()` until it is true; fail at the deadline."""
+def wait_for(condition, timeout: float = 5.0, interval: float = 0.02, *, seen=None) -> None:
+    """Poll `condition()` until it is true; fail at the deadline, saying what `seen()` tells of it."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError("condition not met in time" + (f": {seen()}" if seen is not None else ""))
         time.sleep(interval)
