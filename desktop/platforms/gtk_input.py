@@ -10,13 +10,14 @@ received; the flush first waits until the page has had them all.
 
 from __future__ import annotations
 
+import collections
+
 from ..page import KEY_COUNTER
 
 # Counted: the keys that type. Modifier keys and shortcuts (with Ctrl, Alt or Super) are left out
-# on both sides: one the page doesn't handle comes back through GTK (for the window's own
-# shortcuts) and would be counted twice here. Another key counted twice that way (Escape, F1)
-# only makes the wait last until it stalls (KEYS_STALL_SECONDS); a key counted once too few would
-# let the save go before the last one, so nothing else is left out.
+# on both sides (the window's own shortcuts, Ctrl+Q among them, never reach the page). A key the
+# page leaves unhandled comes back through GTK: the same event, seen twice here, is counted once.
+# A key counted once too few would let the save go before the last one, so nothing else is left out.
 MODIFIER_KEYS = ("Shift", "Control", "Alt", "AltGraph", "Meta", "Super", "Hyper", "OS", "Fn", "CapsLock",
                  "NumLock", "ScrollLock")
 COUNT_KEYS_JS = (
@@ -38,9 +39,16 @@ def count_keys(window) -> None:
     shortcut = Gdk.ModifierType.CONTROL_MASK | Gdk.ModifierType.MOD1_MASK | Gdk.ModifierType.SUPER_MASK \
         | Gdk.ModifierType.META_MASK
 
+    # WebKitGTK sends a key the page leaves unhandled (typing into a textarea, as it happens) back
+    # through GTK once the page has seen it: the same event comes here twice. It is one key press.
+    seen = collections.deque(maxlen=64)
+
     def on_key(_view, event) -> bool:
         if counted[0] is not None and not event.is_modifier and not event.state & shortcut:
-            counted[0] += 1
+            press = (event.time, event.hardware_keycode, event.keyval)
+            if press not in seen:
+                seen.append(press)
+                counted[0] += 1
         return False  # WebKit handles the key as usual
 
     def on_load_changed(_view, event) -> None:
