@@ -44,7 +44,7 @@ def count_keys(window) -> None:
     seen = collections.deque(maxlen=64)
 
     def on_key(_view, event) -> bool:
-        if counted[0] is not None and not event.is_modifier and not event.state & shortcut:
+        if counted[0] is not None and not is_modifier(event.keyval) and not event.state & shortcut:
             press = (event.time, event.hardware_keycode, event.keyval)
             if press not in seen:
                 seen.append(press)
@@ -67,6 +67,12 @@ def count_keys(window) -> None:
         view.evaluate_javascript(COUNT_KEYS_JS, -1, None, None, None, None, None)
 
     when_web_view(window, connect, every_ms=20)
+
+
+def is_modifier(keyval: int) -> bool:
+    """Shift, Control, Alt, Meta, Super, Hyper and the lock and level keys, as GDK numbers them
+    (PyGObject doesn't give GdkEventKey's is_modifier bit: it reads 0, so Ctrl of Ctrl+Q counted)."""
+    return 0xFFE1 <= keyval <= 0xFFEE or 0xFE01 <= keyval <= 0xFE13 or keyval in (0xFF7E, 0xFF7F, 0xFF14)
 
 
 def keys_sent(window) -> int | None:

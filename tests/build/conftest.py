@@ -59,9 +59,11 @@ def kit_python(tmp_path_factory) -> Path:
     subprocess.run([base, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     # The sample projects' own dependencies, as their developers would have them.
+    footer = tmp_path_factory.mktemp("extension-source") / "flasky_footer"  # pip builds in it: not here
+    shutil.copytree(PROJECTS / "flasky_footer", footer)
     result = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                              f"{source}[build]", "flask-sqlalchemy>=3.1", "flask-migrate>=4.0",
-                             str(PROJECTS / "flasky_footer")],  # an extension with templates of its own
+                             str(footer)],  # an extension with templates of its own
                             timeout=900, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return python

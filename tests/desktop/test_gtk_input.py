@@ -31,3 +31,14 @@ def test_keys_typed_right_before_closing_reach_the_page_before_it_saves(display_
     assert code == 0, err
     assert (data / "data" / "note.txt").read_text() == "first" + TYPED
     assert "keys typed" in (data / "logs" / "app.log").read_text()  # the flush waited for them
+
+
+def test_modifier_keys_are_not_typing_keys():
+    """Issue 27: PyGObject reads GdkEventKey's is_modifier as 0, so Ctrl of every Ctrl+Q counted as a
+    key the page should have had, and each close waited 0.5 s for it."""
+    from desktop.platforms.gtk_input import is_modifier
+
+    for keyval in (0xFFE1, 0xFFE3, 0xFFE4, 0xFFE9, 0xFFEB, 0xFE03, 0xFF7F):  # Shift, Ctrl, Alt, Super, AltGr, NumLock
+        assert is_modifier(keyval), hex(keyval)
+    for keyval in (ord("a"), ord("Q"), 0xFF0D, 0xFF08, 0xFF1B):  # letters, Return, BackSpace, Escape
+        assert not is_modifier(keyval), hex(keyval)
