@@ -182,6 +182,10 @@ def test_a_blog_writing_its_logs_beside_its_code_ships_after_the_one_edit_init_n
     assert 'factory = "blog:create_app"' in (project / "pyproject.toml").read_text()
     assert "blog/__init__.py:32: writes a log file beside the code" in init_output  # file:line, and the fix
     env = shell_env(display_env, home)
+    source = kit(kit_python, project, "self-test", "--data-dir", str(home / "source-data"), env=env, timeout=180)
+    report = report_of(source)
+    assert source.returncode == 0 and report["ok"] and report["title"] == "The blog", source.stdout + source.stderr
+    assert any("writes a log file beside the code" in finding["problem"] for finding in report["readiness"])
     refused = kit(kit_python, project, "build", env=env)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "the app wrote into its install folder" in refused.stderr or "inside its install folder" in refused.stderr, \
@@ -189,8 +193,9 @@ def test_a_blog_writing_its_logs_beside_its_code_ships_after_the_one_edit_init_n
     source = (project / "blog" / "__init__.py").read_text()  # the edit init's finding asks for
     (project / "blog" / "__init__.py").write_text(source.replace('os.path.join(basedir, "logs")',
                                                                  'os.path.join(app.instance_path, "logs")'))
-    built = kit(kit_python, project, "build", env=env)
+    built = kit(kit_python, project, "package", env=env)
     assert built.returncode == 0 and "checked: it opened" in built.stdout, built.stdout + built.stderr
+    assert (project / "dist" / "blog_0.9.0_amd64.deb").is_file()
     frozen, found = frozen_self_test(project / "dist" / "Blog", display_env)
     report = report_of(frozen)
     assert frozen.returncode == 0 and report["ok"] and report["title"] == "The blog", frozen.stdout + frozen.stderr
