@@ -9,18 +9,11 @@ from flask import request
 
 
 class ApiError(Exception):
-    """An error answered as {"error": {"code", "message", "fields"}} with `status`."""
+    """An error answered as {"error": {"code", "message", "fields"}} with `status` (negotiation.json_error)."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON body."""
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.fields:
-            error["fields"] = self.fields
-        return {"error": error}
 
 
 @dataclass(frozen=True)

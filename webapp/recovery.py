@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
+
+from .negotiation import json_error, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,7 @@ def _gate():
     state = active()
     if state is None or request.endpoint in OPEN_ENDPOINTS or (request.endpoint or "").startswith("recovery."):
         return None
-    from .views.errors import wants_json
-
     if wants_json():
         message = f"The notes database can't be read ({state['reason']}). Open the app to restore a backup."
-        return jsonify(error={"code": "database_damaged", "message": message}), 503
+        return json_error(503, "database_damaged", message)
     return redirect(url_for("recovery.index"))

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf, db
 from ..jsonbody import ApiError, Field, query_bool, query_int, read_object
+from ..negotiation import json_error
 from ..models import BODY_MAX, TITLE_MAX, Attachment, Note
 from ..services import attachments as attachment_service
 from ..services import notes as note_service
@@ -56,7 +57,7 @@ def authenticate() -> None:
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
     """Our own validation errors."""
-    return jsonify(error.to_dict()), error.status
+    return json_error(error.status, error.code, error.message, error.fields)
 
 
 @bp.errorhandler(HTTPException)
@@ -65,8 +66,8 @@ def http_error(error: HTTPException):
     from .errors import allow_header
 
     code = (error.name or "error").lower().replace(" ", "_").replace("'", "")
-    return (jsonify(ApiError(error.code or 500, code, error.description or error.name).to_dict()), error.code,
-            allow_header(error))
+    body, status = json_error(error.code or 500, code, error.description or error.name)
+    return body, status, allow_header(error)
 
 
 def note_json(note: Note) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..forms import ActionForm
 from ..models import Attachment
 from ..services import attachments as attachment_service
 from ..services import notes as note_service
-from .errors import wants_json
+from ..negotiation import wants_json
 from .notes import get_note
 
 bp = Blueprint("attachments", __name__)

@@ -7,7 +7,6 @@ import errno
 from flask import (
     Blueprint,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -19,17 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .. import recovery, sqlite
+from ..negotiation import json_error, wants_json
 from ..extensions import db
 
 bp = Blueprint("errors", __name__)
-
-
-def wants_json() -> bool:
-    """The client prefers JSON: an API path, or an Accept header that ranks JSON above HTML."""
-    if request.path.startswith("/api/"):
-        return True
-    accept = request.accept_mimetypes
-    return accept["application/json"] > accept["text/html"]
 
 
 @bp.app_errorhandler(HTTPException)
@@ -117,5 +109,5 @@ def error_response(status: int, title: str, message: str, *, code: str | None = 
     """An error as JSON {"error": {"code", "message"}} or as an HTML page, with `status`."""
     if wants_json():
         code = code or title.lower().replace(" ", "_").replace("'", "")
-        return jsonify(error={"code": code, "message": message}), status
+        return json_error(status, code, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status

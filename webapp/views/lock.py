@@ -8,7 +8,6 @@ import time
 from flask import (
     Blueprint,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -18,7 +17,7 @@ from flask import (
 from .. import recovery
 from ..forms import ActionForm, UnlockForm
 from ..services import lock as lock_service
-from .errors import wants_json
+from ..negotiation import json_error, wants_json
 from .params import local_target
 
 bp = Blueprint("lock", __name__)
@@ -42,7 +41,7 @@ def require_unlock():
             lock_service.touch()  # activity; progress polling doesn't count
         return None
     if wants_json():
-        return jsonify(error={"code": "locked", "message": "the app is locked: unlock it in its window"}), 403
+        return json_error(403, "locked", "the app is locked: unlock it in its window")
     target = request.full_path if request.method == "GET" else url_for("notes.index")
     return redirect(url_for("lock.unlock", next=target.rstrip("?")))
 

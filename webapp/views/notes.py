@@ -24,7 +24,7 @@ from ..services import notes as note_service
 from ..services.diff import word_diff
 from ..services import settings as settings_service
 from ..services import tags as tag_service
-from .errors import wants_json
+from ..negotiation import json_error, wants_json
 from .params import local_target, page_arg
 
 bp = Blueprint("notes", __name__)
@@ -65,10 +65,10 @@ def preview():
     """The editor's live preview: the text rendered by the very pipeline that renders the saved
     note (markdown-it-py, then nh3), so the two can never differ and the preview is as safe."""
     if not ActionForm().validate_on_submit():
-        return jsonify(error={"code": "csrf_failed", "message": "Reload the page to preview again."}), 400
+        return json_error(400, "csrf_failed", "Reload the page to preview again.")
     body = request.form.get("body", "")
     if len(body) > note_service.BODY_MAX:
-        return jsonify(error={"code": "too_long", "message": "The text is too long to preview."}), 413
+        return json_error(413, "too_long", "The text is too long to preview.")
     return jsonify(html=str(render(body)))
 
 
@@ -131,7 +131,7 @@ def _form_response(form: NoteForm, *, note: Note | None):
         fields = {name: errors[0] for name, errors in form.errors.items()}
         message = fields.pop("csrf_token", None) or "Some fields need attention."
         code = "csrf_failed" if "csrf" in message.lower() else "validation_failed"
-        return jsonify(error={"code": code, "message": message, "fields": fields}), 400 if code == "csrf_failed" else 422
+        return json_error(400 if code == "csrf_failed" else 422, code, message, fields)
     status = 422 if request.method == "POST" else 200
     return render_template("notes/edit.html", form=form, note=note), status
 
@@ -144,8 +144,8 @@ def _conflict(form: NoteForm, note: Note):
         # The other version, so the editor can show both and let the user choose (app.js).
         current = {"title": note.title, "body": note.body, "tags": ", ".join(t.name for t in note.tags),
                    "version": note.version}
-        return jsonify(error={"code": "version_conflict", "message": message,
-                              "fields": {"version": f"the note is at version {note.version}"}}, current=current), 409
+        return json_error(409, "version_conflict", message, {"version": f"the note is at version {note.version}"},
+                          current=current)
     flash(message, "error")
     return render_template("notes/edit.html", form=form, note=note), 409
 

@@ -19,6 +19,7 @@ from flask import (
 )
 
 from ..forms import ActionForm, ImportForm
+from ..negotiation import json_error
 from ..models import utcnow
 from ..services import export, importer, jobs
 
@@ -133,5 +134,5 @@ def job_status(job_id: str):
     """A job's progress, for the page's script."""
     found = jobs.get(job_id)
     if found is None:
-        return jsonify(error={"code": "not_found", "message": "no such job"}), 404
+        return json_error(404, "not_found", "no such job")
     return jsonify(found.as_dict())
