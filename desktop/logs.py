@@ -16,6 +16,7 @@ import functools
 import logging
 import logging.handlers
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,8 +79,6 @@ class RepeatLimit(logging.Filter):
         self._seen: dict[tuple, list] = {}  # kind -> [window start, count]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        import time
-
         now = time.monotonic()
         kind = (record.name, record.levelno, str(record.msg)[:200])
         entry = self._seen.get(kind)
